@@ -1,0 +1,78 @@
+package org.dmodel.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Starts DJL's PyTorch engine offline and turns device and thread options into DJL objects.
+ *
+ * <p>dmodel never downloads native code: libtorch must come from the {@code pytorch-native-*} jar on the
+ * classpath, so offline mode is always on. A missing native library becomes an {@link EngineUnavailableException}
+ * whose message names the Maven profile that brings it. Thread-safe (the engine is a process-wide singleton).
+ */
+public final class Engines {
+    /** The DJL engine name of PyTorch. */
+    public static final String PYTORCH = "PyTorch";
+    /** The libtorch version this build is pinned to. */
+    public static final String PYTORCH_VERSION = "2.5.1";
+
+    private Engines() {}
+
+    /**
+     * Returns the PyTorch engine, starting it offline on first use.
+     *
+     * @throws EngineUnavailableException when libtorch is not on the classpath or cannot be loaded
+     */
+    public static Engine pytorch() {
+        System.setProperty("ai.djl.offline", "true");
+        try {
+            return Engine.getEngine(PYTORCH);
+        } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
+            throw new EngineUnavailableException(
+                    "The PyTorch engine could not start: " + e.getMessage() + "\n"
+                            + "dmodel loads libtorch " + PYTORCH_VERSION + " from the native jar on the classpath and never"
+                            + " downloads it. Build with the Maven profile for your platform: `mvn -B package -DskipTests`"
+                            + " picks the CPU jar for linux-x86_64, osx-aarch64 or win-x86_64 automatically;"
+                            + " add `-Pcuda` for the CUDA 12.4 jar (linux-x86_64).",
+                    e);
+        }
+    }
+
+    /**
+     * Parses a device option: {@code cpu}, {@code gpu} (GPU 0) or {@code gpu:N}.
+     *
+     * @throws IllegalArgumentException for malformed text, or a GPU that this machine does not have
+     */
+    public static Device device(String spec) {
+        String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        int index;
+        if (s.equals("gpu")) {
+            index = 0;
+        } else if (s.matches("gpu:\\d+")) {
+            index = Integer.parseInt(s.substring(4));
+        } else {
+            throw new IllegalArgumentException("--device " + spec + ": expected cpu, gpu or gpu:N");
+        }
+        int gpus = pytorch().getGpuCount();
+        if (index >= gpus) {
+            throw new IllegalArgumentException("--device " + spec + ": this machine has " + gpus + " usable GPU(s)"
+                    + (gpus == 0 ? " (no CUDA driver, or the build has the CPU libtorch: rebuild with -Pcuda)" : "")
+                    + ". Use --device cpu" + (gpus > 0 ? " or gpu:0..gpu:" + (gpus - 1) : "") + ".");
+        }
+        return Device.gpu(index);
+    }
+
+    /** Sets libtorch's intra-op thread count (inter-op stays as started, normally 1). */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        pytorch();
+        JniUtils.setNumThreads(threads);
+    }
+}

@@ -1,0 +1,29 @@
+package org.dmodel.search;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * What search needs from a model: encode a batch of sources once, then score one next token per hypothesis
+ * per step. Implemented by the translation models; tests use scripted models with known probabilities.
+ */
+public interface StepModel {
+    /**
+     * Encodes source sentences and returns a fresh decoding state with {@code beamSize} hypotheses per
+     * sentence, all empty.
+     *
+     * @param sources token ids per sentence, each already ending with EOS; no padding
+     * @param manager parent manager; the state creates its own child manager and owns what it allocates
+     */
+    DecoderState encode(int[][] sources, int beamSize, NDManager manager);
+
+    /**
+     * Feeds one token per hypothesis row (BOS at the first step) and returns the next-token log-probabilities,
+     * shape (rows, V), float32. Caches grow inside {@code state}; the returned array and every temporary
+     * belong to {@code stepManager}, which the caller closes after the step.
+     */
+    NDArray step(DecoderState state, int[] lastTokens, NDManager stepManager);
+
+    /** Vocabulary size V of the log-probabilities. */
+    int vocabSize();
+}
