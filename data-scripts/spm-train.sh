@@ -10,6 +10,8 @@
 #   language is written in a small alphabet (European languages), 0.9995 otherwise (e.g. zh, ja);
 #   CHARACTER_COVERAGE overrides it.  INPUT_SENTENCE_SIZE [2000000]: lines sampled for training.
 #   NORMALIZATION [nmt_nfkc]  THREADS [nproc]  SEED [1]
+#   BYTE_FALLBACK [true]: characters outside the vocabulary become UTF-8 byte pieces instead of <unk>,
+#   so any text survives encode/decode.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -34,6 +36,7 @@ NORMALIZATION=${NORMALIZATION:-nmt_nfkc}
 INPUT_SENTENCE_SIZE=${INPUT_SENTENCE_SIZE:-2000000}
 THREADS=${THREADS:-$(nproc 2>/dev/null || echo 2)}
 SEED=${SEED:-1}
+BYTE_FALLBACK=${BYTE_FALLBACK:-true}
 if [ -z "${CHARACTER_COVERAGE:-}" ]; then
   CHARACTER_COVERAGE=1.0
   for lang in $LANGS; do
@@ -58,6 +61,7 @@ spm_train --input="$tmp/input.txt" --model_prefix="$tmp/spm" \
   --character_coverage="$CHARACTER_COVERAGE" --normalization_rule_name="$NORMALIZATION" \
   --pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3 \
   --pad_piece='<pad>' --unk_piece='<unk>' --bos_piece='<s>' --eos_piece='</s>' \
+  --byte_fallback="$BYTE_FALLBACK" \
   --input_sentence_size="$INPUT_SENTENCE_SIZE" --shuffle_input_sentence=true \
   --num_threads="$THREADS" --random_seed="$SEED" --minloglevel=1
 
