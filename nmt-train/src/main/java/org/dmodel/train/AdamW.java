@@ -1,0 +1,174 @@
+package org.dmodel.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), whose whole state — first and second moments
+ * and the update count — can be saved into and restored from a checkpoint (DJL's own Adam keeps it
+ * private).
+ *
+ * <p>Each parameter belongs to a group with its own learning-rate multiplier and weight-decay switch
+ * (biases, norms and embeddings are not decayed). Moments live in this optimizer's manager; the update
+ * runs in place on the parameter arrays. Not thread-safe.
+ */
+public final class AdamW implements AutoCloseable {
+    private final NDManager manager;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private long updates;
+
+    /** One parameter's state. */
+    private static final class Slot {
+        final Parameter parameter;
+        final double lrScale;
+        final boolean decay;
+        NDArray mean;
+        NDArray variance;
+
+        Slot(Parameter parameter, double lrScale, boolean decay) {
+            this.parameter = parameter;
+            this.lrScale = lrScale;
+            this.decay = decay;
+        }
+    }
+
+    /**
+     * Creates an optimizer for the given (name, parameter) pairs.
+     *
+     * @param lrScales per parameter name, a learning-rate multiplier (absent = 1)
+     */
+    public AdamW(NDManager parent, List<Pair<String, Parameter>> parameters, Map<String, Double> lrScales,
+            double beta1, double beta2, double eps, double weightDecay) {
+        this.manager = parent.newSubManager();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        for (Pair<String, Parameter> p : parameters) {
+            Parameter param = p.getValue();
+            if (!param.requiresGradient()) {
+                continue;
+            }
+            boolean decay = param.getType() == Parameter.Type.WEIGHT && param.getArray().getShape().dimension() >= 2
+                    && !p.getKey().contains("embedding");
+            Slot slot = new Slot(param, lrScales.getOrDefault(p.getKey(), 1.0), decay);
+            NDArray value = param.getArray();
+            slot.mean = manager.zeros(value.getShape(), value.getDataType(), value.getDevice());
+            slot.variance = manager.zeros(value.getShape(), value.getDataType(), value.getDevice());
+            slots.put(p.getKey(), slot);
+        }
+    }
+
+    /** Updates applied so far. */
+    public long updates() {
+        return updates;
+    }
+
+    /**
+     * Applies one update with learning rate {@code lr} to every parameter, reading each gradient
+     * (already scaled, e.g. clipped) from {@code gradients} (same order as the parameters given at
+     * construction).
+     */
+    public void step(List<NDArray> gradients, double lr) {
+        if (gradients.size() != slots.size()) {
+            throw new IllegalArgumentException("expected " + slots.size() + " gradients, got " + gradients.size());
+        }
+        updates++;
+        double bias1 = 1 - Math.pow(beta1, updates);
+        double bias2 = 1 - Math.pow(beta2, updates);
+        int i = 0;
+        for (Slot s : slots.values()) {
+            NDArray g = gradients.get(i++);
+            NDArray w = s.parameter.getArray();
+            double rate = lr * s.lrScale;
+            // m = β1·m + (1−β1)·g ; v = β2·v + (1−β2)·g²  (temporaries land in g's step manager)
+            s.mean.muli(beta1).addi(g.mul(1 - beta1));
+            s.variance.muli(beta2).addi(g.square().muli(1 - beta2));
+            if (s.decay && weightDecay > 0) {
+                w.muli(1 - rate * weightDecay);
+            }
+            // w −= rate · m̂ / (sqrt(v̂) + ε); the two temporaries belong to this optimizer's manager
+            try (NDArray vHat = s.variance.div(bias2);
+                    NDArray denom = vHat.sqrt().addi(eps);
+                    NDArray update = s.mean.mul(rate / bias1).divi(denom)) {
+                w.subi(update);
+            }
+        }
+    }
+
+    /** The trainable parameters in update order, by name. */
+    public List<String> parameterNames() {
+        return new ArrayList<>(slots.keySet());
+    }
+
+    /** The trainable parameters in update order. */
+    public List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
+        slots.values().forEach(s -> out.add(s.parameter));
+        return out;
+    }
+
+    /** Serializes moments and the update count. */
+    public byte[] encodeState() {
+        NDList list = new NDList();
+        NDArray count = manager.create(new long[] {updates});
+        count.setName("updates");
+        list.add(count);
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            NDArray m = e.getValue().mean;
+            m.setName(e.getKey() + "#m");
+            NDArray v = e.getValue().variance;
+            v.setName(e.getKey() + "#v");
+            list.add(m);
+            list.add(v);
+        }
+        byte[] bytes = list.encode();
+        count.close();
+        return bytes;
+    }
+
+    /**
+     * Restores state written by {@link #encodeState()}.
+     *
+     * @throws IOException when the state does not match this model's parameters
+     */
+    public void decodeState(byte[] bytes, String source) throws IOException {
+        try (NDManager tmp = manager.newSubManager()) {
+            NDList list = NDList.decode(tmp, bytes);
+            if (list.size() != 1 + 2 * slots.size()) {
+                throw new IOException(source + ": optimizer state holds " + (list.size() - 1) / 2
+                        + " parameters but the model has " + slots.size() + "; it belongs to another model.");
+            }
+            updates = list.get(0).getLong(0);
+            int i = 1;
+            for (Map.Entry<String, Slot> e : slots.entrySet()) {
+                NDArray m = list.get(i++);
+                NDArray v = list.get(i++);
+                Slot s = e.getValue();
+                if (!m.getShape().equals(s.mean.getShape()) || !(e.getKey() + "#m").equals(m.getName())) {
+                    throw new IOException(source + ": optimizer state for " + e.getKey() + " does not match the model ("
+                            + m.getName() + " " + m.getShape() + " vs " + s.mean.getShape() + ").");
+                }
+                s.mean.set(m.toDevice(s.mean.getDevice(), false).toFloatArray());
+                s.variance.set(v.toDevice(s.variance.getDevice(), false).toFloatArray());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

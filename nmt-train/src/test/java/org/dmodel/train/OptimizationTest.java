@@ -1,0 +1,114 @@
+package org.dmodel.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.Pair;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Optimizer, schedule and loss against float64 reference implementations written out here. */
+class OptimizationTest {
+    @Test
+    void inverseSqrtWarmsUpLinearlyThenDecaysLikeFairseq() {
+        LrSchedule s = new LrSchedule(LrSchedule.Kind.INVERSE_SQRT, 5e-4, 4000, 0);
+        assertEquals(5e-4 / 4000, s.at(1), 1e-15);
+        assertEquals(5e-4 / 2, s.at(2000), 1e-15);
+        assertEquals(5e-4, s.at(4000), 1e-15);
+        assertEquals(5e-4 * Math.sqrt(4000.0 / 16000), s.at(16000), 1e-15);
+    }
+
+    @Test
+    void cosineReachesZeroAtMaxSteps() {
+        LrSchedule s = new LrSchedule(LrSchedule.Kind.COSINE, 1e-3, 10, 110);
+        assertEquals(1e-3, s.at(10), 1e-15);
+        assertEquals(0.5e-3, s.at(60), 1e-12);
+        assertEquals(0, s.at(110), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(LrSchedule.Kind.COSINE, 1e-3, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.Kind.parse("linear"));
+    }
+
+    @Test
+    void adamWMatchesAFloat64ReferenceAndItsStateRoundTrips() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT)
+                    .optShape(new Shape(2, 2)).optInitializer(new ConstantInitializer(0.5f)).build();
+            w.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32);
+            double b1 = 0.9;
+            double b2 = 0.98;
+            double eps = 1e-8;
+            double wd = 0.01;
+            double lr = 0.1;
+            double[] ref = {0.5, 0.5, 0.5, 0.5};
+            double[] mRef = new double[4];
+            double[] vRef = new double[4];
+            float[][] grads = {{1, -2, 0.5f, 0}, {0.3f, 0.1f, -1, 2}, {-0.5f, 1, 1, 1}};
+            AdamW opt = new AdamW(m, List.of(new Pair<>("layer.w", w)), Map.of(), b1, b2, eps, wd);
+            for (int t = 1; t <= grads.length; t++) {
+                try (NDManager step = m.newSubManager()) {
+                    opt.step(List.of(step.create(grads[t - 1], new Shape(2, 2))), lr);
+                }
+                for (int i = 0; i < 4; i++) {
+                    double g = grads[t - 1][i];
+                    mRef[i] = b1 * mRef[i] + (1 - b1) * g;
+                    vRef[i] = b2 * vRef[i] + (1 - b2) * g * g;
+                    ref[i] *= 1 - lr * wd;
+                    ref[i] -= lr * (mRef[i] / (1 - Math.pow(b1, t))) / (Math.sqrt(vRef[i] / (1 - Math.pow(b2, t))) + eps);
+                }
+            }
+            float[] got = w.getArray().toFloatArray();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(ref[i], got[i], 1e-6, "float32 vs float64 reference, element " + i);
+            }
+            byte[] state = opt.encodeState();
+            AdamW restored = new AdamW(m, List.of(new Pair<>("layer.w", w)), Map.of(), b1, b2, eps, wd);
+            restored.decodeState(state, "test");
+            assertEquals(3, restored.updates());
+            assertArrayEquals(state, restored.encodeState());
+            opt.close();
+            restored.close();
+        }
+    }
+
+    @Test
+    void labelSmoothedLossMatchesReferenceAndIgnoresPadding() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] logits = {1, 2, 0.5f, -1, 0, 0, 3, 1, 2, 2, 2, 2};
+            int[] target = {1, 3, 0}; // last position is padding (pad id 0)
+            LabelSmoothedLoss ls = new LabelSmoothedLoss(0.1, 0);
+            NDArray lg = m.create(logits, new Shape(1, 3, 4));
+            NDArray tg = m.create(target, new Shape(1, 3));
+            LabelSmoothedLoss.Sums sums = ls.compute(lg, tg);
+            double loss = 0;
+            double nll = 0;
+            for (int t = 0; t < 2; t++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int v = 0; v < 4; v++) {
+                    max = Math.max(max, logits[t * 4 + v]);
+                }
+                double z = 0;
+                for (int v = 0; v < 4; v++) {
+                    z += Math.exp(logits[t * 4 + v] - max);
+                }
+                double logZ = Math.log(z) + max;
+                double n = logZ - logits[t * 4 + target[t]];
+                double smooth = 0;
+                for (int v = 0; v < 4; v++) {
+                    smooth += logZ - logits[t * 4 + v];
+                }
+                double epsI = 0.1 / 3;
+                nll += n;
+                loss += (1 - 0.1 - epsI) * n + epsI * smooth;
+            }
+            assertEquals(nll, sums.nll().getFloat(), 1e-5);
+            assertEquals(loss, sums.loss().getFloat(), 1e-5);
+        }
+    }
+}
