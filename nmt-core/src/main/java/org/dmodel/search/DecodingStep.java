@@ -1,0 +1,19 @@
+package org.dmodel.search;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * What a {@link LogitsProcessor} may know about the step being decoded. Valid for one step only.
+ *
+ * @param position tokens produced so far by every live hypothesis (0 at the first step)
+ * @param beamSize hypothesis rows per live sentence; row {@code s * beamSize + j} belongs to live sentence s
+ * @param maxLengths per live sentence, the most tokens before the EOS (EOS is forced at that position); shared
+ *     with the search, not to be modified
+ * @param manager the step's manager: arrays a processor creates belong here and die with the step
+ */
+record DecodingStep(int position, int beamSize, int[] maxLengths, NDManager manager) {
+    /** Live sentences in this step. */
+    int liveSentences() {
+        return maxLengths.length;
+    }
+}

@@ -1,0 +1,44 @@
+package org.dmodel.search;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+
+/**
+ * One adjustment of a step's log-probabilities before the search chooses tokens (CTranslate2's logits
+ * processors): forbidding tokens, penalties, length constraints. Processors run in order, each on the previous
+ * one's output, and what they produce is what hypotheses are scored by.
+ *
+ * <p>Not thread-safe: a chain is built per search call and holds its constant masks in that call's manager.
+ */
+interface LogitsProcessor {
+    /**
+     * Adjusts the log-probabilities of one step.
+     *
+     * @param logProbs (rows, V) float32, rows = {@code step.liveSentences() * step.beamSize()}; never modified
+     * @return (rows, V) float32 owned by {@code step.manager()}, or {@code logProbs} itself when this step
+     *     needs no change
+     */
+    NDArray apply(NDArray logProbs, DecodingStep step);
+
+    /**
+     * fairseq's chain for {@code options}: pad and BOS forbidden and the unk penalty subtracted at every step,
+     * EOS forbidden before {@code --min-len}, EOS forced at each sentence's maximum length.
+     *
+     * @param manager owns the chain's constant masks; close it after the search
+     * @throws IllegalArgumentException if a special id is outside the vocabulary
+     */
+    static LogitsProcessor standard(SearchOptions options, int vocabSize, NDManager manager) {
+        List<LogitsProcessor> chain = List.of(
+                new TokenBias(options.specialIds(), options.unkPenalty(), vocabSize, manager),
+                new MinLength(options.minLen(), options.specialIds().eos(), vocabSize, manager),
+                new MaxLength(options.specialIds().eos(), vocabSize, manager));
+        return (logProbs, step) -> {
+            NDArray adjusted = logProbs;
+            for (LogitsProcessor processor : chain) {
+                adjusted = processor.apply(adjusted, step);
+            }
+            return adjusted;
+        };
+    }
+}
