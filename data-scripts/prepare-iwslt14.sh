@@ -84,55 +84,45 @@ same_length() {
   echo "$n_de"
 }
 
+# Each step below makes its outputs only when they are missing, and asks for the outputs of the steps
+# before it only then: a rerun resumes, and intermediate files already present are used as they are.
+
 # 1. Training text: drop the talk metadata lines and keep title and description text, as fairseq does.
 train_text() {
   member "train.tags.de-en.$1" \
     | sed -e '/<url>/d' -e '/<talkid>/d' -e '/<keywords>/d' \
           -e 's/<title>//g' -e 's/<\/title>//g' -e 's/<description>//g' -e 's/<\/description>//g'
 }
-if ! have_all "$TMPD/train.tags.de-en.de" "$TMPD/train.tags.de-en.en"; then
+make_train_text() {
+  have_all "$TMPD/train.tags.de-en.de" "$TMPD/train.tags.de-en.en" && return
   need_archive
   for l in "${LANGS[@]}"; do
     log "extracting training text ($l)"
     produce_to "$TMPD/train.tags.de-en.$l" train_text "$l"
   done
-fi
+}
 
 # 2. Cleaning as fairseq's clean-corpus-n.perl call (1-175 words, ratio 1.5, no deduplication: fairseq
-# keeps duplicates, and dropping them would shift its every-23rd-line split).
-if ! have_all "$TMPD/train.clean.de" "$TMPD/train.clean.en"; then
-  MIN_WORDS=1 MAX_WORDS=$MAX_WORDS RATIO=$RATIO DEDUP=0 "$ROOT/data-scripts/clean-corpus.sh" \
-    "$TMPD/train.tags.de-en.de" "$TMPD/train.tags.de-en.en" "$TMPD/train.clean.de" "$TMPD/train.clean.en"
-fi
-for l in "${LANGS[@]}"; do
-  if ! have_all "$TMPD/train.all.$l"; then
-    produce_to "$TMPD/train.all.$l" apply_case < "$TMPD/train.clean.$l"
+# keeps duplicates, and dropping them would shift its every-23rd-line split), then lowercasing.
+make_train_all() {
+  have_all "$TMPD/train.all.de" "$TMPD/train.all.en" && return
+  if ! have_all "$TMPD/train.clean.de" "$TMPD/train.clean.en"; then
+    make_train_text
+    MIN_WORDS=1 MAX_WORDS=$MAX_WORDS RATIO=$RATIO DEDUP=0 "$ROOT/data-scripts/clean-corpus.sh" \
+      "$TMPD/train.tags.de-en.de" "$TMPD/train.tags.de-en.en" "$TMPD/train.clean.de" "$TMPD/train.clean.en"
   fi
-done
-
-# 3. Test parts: the <seg> lines of each XML file, with fairseq's tag removal and ’ -> '. Runs of
-# spaces become one (Moses' tokenizer does that in fairseq's pipeline).
-segments() {
-  member "$1.de-en.$2.xml" \
-    | sed -n -e '/<seg id/!d' -e 's/<seg id="[0-9]*">[[:space:]]*//g' \
-             -e 's/[[:space:]]*<\/seg>[[:space:]]*//g' -e "s/’/'/g" -e 's/[[:space:]][[:space:]]*/ /g' -e p \
-    | apply_case
-}
-for part in "${TEST_PARTS[@]}"; do
   for l in "${LANGS[@]}"; do
-    if ! have_all "$TMPD/$part.de-en.$l"; then
-      need_archive
-      log "extracting $part ($l)"
-      produce_to "$TMPD/$part.de-en.$l" segments "$part" "$l"
-    fi
+    produce_to "$TMPD/train.all.$l" apply_case < "$TMPD/train.clean.$l"
   done
-  same_length "$TMPD/$part.de-en" > /dev/null
-done
+}
 
-# 4. Split: every VALID_EVERY-th line of the training text is valid, the rest train; test concatenated.
-same_length "$TMPD/train.all" > /dev/null
-for l in "${LANGS[@]}"; do
-  if ! have_all "$OUT/valid.$l" "$OUT/train.$l"; then
+# 3. Split: every VALID_EVERY-th line of the training text is valid, the rest train.
+make_split() {
+  have_all "$OUT/train.de" "$OUT/train.en" "$OUT/valid.de" "$OUT/valid.en" && return
+  make_train_all
+  same_length "$TMPD/train.all" > /dev/null
+  local l valid_tmp train_tmp
+  for l in "${LANGS[@]}"; do
     new_temp "$OUT/valid.$l"; valid_tmp=$TMP
     new_temp "$OUT/train.$l"; train_tmp=$TMP
     VALID=$valid_tmp TRAIN=$train_tmp EVERY=$VALID_EVERY awk '
@@ -140,13 +130,39 @@ for l in "${LANGS[@]}"; do
     ' "$TMPD/train.all.$l"
     publish "$valid_tmp" "$OUT/valid.$l"
     publish "$train_tmp" "$OUT/train.$l"
-  fi
-  if ! have_all "$OUT/test.$l"; then
+  done
+}
+
+# 4. Test: the <seg> lines of each XML file, with fairseq's tag removal and ’ -> ' (runs of spaces become
+# one, as Moses' tokenizer makes them in fairseq's pipeline), the parts concatenated in fairseq's order.
+segments() {
+  member "$1.de-en.$2.xml" \
+    | sed -n -e '/<seg id/!d' -e 's/<seg id="[0-9]*">[[:space:]]*//g' \
+             -e 's/[[:space:]]*<\/seg>[[:space:]]*//g' -e "s/’/'/g" -e 's/[[:space:]][[:space:]]*/ /g' -e p \
+    | apply_case
+}
+make_test() {
+  have_all "$OUT/test.de" "$OUT/test.en" && return
+  local part l parts
+  for part in "${TEST_PARTS[@]}"; do
+    for l in "${LANGS[@]}"; do
+      if ! have_all "$TMPD/$part.de-en.$l"; then
+        need_archive
+        log "extracting $part ($l)"
+        produce_to "$TMPD/$part.de-en.$l" segments "$part" "$l"
+      fi
+    done
+    same_length "$TMPD/$part.de-en" > /dev/null
+  done
+  for l in "${LANGS[@]}"; do
     parts=()
     for part in "${TEST_PARTS[@]}"; do parts+=("$TMPD/$part.de-en.$l"); done
     produce_to "$OUT/test.$l" cat "${parts[@]}"
-  fi
-done
+  done
+}
+
+make_split
+make_test
 
 # 5. Joint SentencePiece model on the training split (unless one was given).
 if [ -z "$SPM_MODEL" ] && ! have_all "$OUT/spm.model"; then
