@@ -17,8 +17,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/recipes/lib/common.sh"
 
 if [ $# -ne 4 ]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  usage
 fi
 SRC_IN=$1
 TGT_IN=$2

@@ -16,8 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/recipes/lib/common.sh"
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  usage
 fi
 URL=$1
 FILE=$2

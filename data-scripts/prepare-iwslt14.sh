@@ -24,8 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/recipes/lib/common.sh"
 
 if [ $# -ne 0 ]; then
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  usage
 fi
 
 OUT=${OUT:-$ROOT/runs/iwslt14-de-en/data}

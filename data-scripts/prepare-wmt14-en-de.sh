@@ -26,8 +26,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/recipes/lib/common.sh"
 
 if [ $# -ne 0 ]; then
-  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  usage
 fi
 
 OUT=${OUT:-$ROOT/runs/wmt14-en-de/data}

@@ -221,6 +221,45 @@ else
   skip "VALID_PREFIX/TEST_PREFIX" "$wref not found"
 fi
 
+echo "# recipes with stand-in launchers (recipes/test-fixture/stand-in-bin: no Java, no training)"
+stand_in=(BIN_DIR="$ROOT/recipes/test-fixture/stand-in-bin" DEVICE=cpu PRESET=tiny MAX_STEPS=10 SAVE_EVERY=2 KEEP_LAST=3
+          AVERAGE_LAST=2 BEAM=2 OFFLINE=1 SPM_MODEL="$SPM")
+ri=$T/recipe-iwslt
+run_capture env "${stand_in[@]}" WORK="$ri" PREPARED_DIR="$ri/data" DATA_DIR="$FX/iwslt14" ARCH=lwc ATTENTION=tpa:6/2/2 \
+  "$ROOT/recipes/iwslt14-de-en/run.sh"
+cp "$T/out" "$T/recipe-iwslt.out"
+if [ "$RC" != 0 ]; then bad "the IWSLT recipe runs" "$(tail -n 3 "$T/err" | tr '\n' ' ')"; else
+  ok "the IWSLT recipe runs"
+  check "  passes the model choice to nmt-train" grep -q -- "--preset tiny --arch lwc --attention tpa:6/2/2" "$ri/train.settings"
+  averaged_last_two() { printf '%s\n' "$ri/checkpoints/checkpoint_8" "$ri/checkpoints/checkpoint_10" | cmp -s - "$ri/model-avg2/averaged-from"; }
+  check "  averages the last AVERAGE_LAST checkpoints by step number (8, 10)" averaged_last_two
+  hyp=$ri/test.model-avg2.beam2.lenpen1.0.en
+  check "  translates test.de with the averaged model" same "$hyp" "$ri/data/test.de"
+  scores_printed_last() { [ "$(tail -n 2 "$T/recipe-iwslt.out")" = "$(cat "$hyp.score")" ] && grep -q '^BLEU|.*case:lc' "$hyp.score"; }
+  check "  prints the scores last (lowercased data: -lc)" scores_printed_last
+  run_capture env "${stand_in[@]}" WORK="$ri" PREPARED_DIR="$ri/data" DATA_DIR="$T/empty" ARCH=lwc ATTENTION=tpa:6/2/2 \
+    "$ROOT/recipes/iwslt14-de-en/run.sh"
+  recipe_resumed() { [ "$RC" = 0 ] && grep -q "training: done already" "$T/err" && grep -q "averaging: done already" "$T/err" && same "$T/out" "$T/recipe-iwslt.out"; }
+  check "  a rerun skips every step and prints the same scores" recipe_resumed
+  expect_failure "  a rerun with another ARCH in the same WORK is refused" "made with other settings" \
+    env "${stand_in[@]}" WORK="$ri" PREPARED_DIR="$ri/data" DATA_DIR="$FX/iwslt14" ARCH=encdec ATTENTION=tpa:6/2/2 \
+    "$ROOT/recipes/iwslt14-de-en/run.sh"
+  run_capture env "${stand_in[@]}" WORK="$T/recipe-best" PREPARED_DIR="$ri/data" AVERAGE_LAST=1 "$ROOT/recipes/iwslt14-de-en/run.sh"
+  check "  AVERAGE_LAST=1 translates with checkpoint_best" test -s "$T/recipe-best/test.checkpoint_best.beam2.lenpen1.0.en.score"
+fi
+rw=$T/recipe-wmt
+run_capture env "${stand_in[@]}" WORK="$rw" PREPARED_DIR="$rw/data" DATA_DIR="$FX/wmt14" "${sums[@]}" AVERAGE_LAST=3 \
+  "$ROOT/recipes/wmt14-en-de/run.sh"
+if [ "$RC" != 0 ]; then bad "the WMT recipe runs" "$(tail -n 3 "$T/err" | tr '\n' ' ')"; else
+  ok "the WMT recipe runs"
+  wmt_recipe_outputs() {
+    local hyp=$rw/test.model-avg3.beam2.lenpen0.6.de
+    same "$hyp" "$rw/data/test.en" && [ "$(tail -n 2 "$T/out")" = "$(cat "$hyp.score")" ] && grep -q '^BLEU|.*case:mixed' "$hyp.score" \
+      && [ "$(wc -l < "$rw/model-avg3/averaged-from")" = 3 ] && grep -q -- "--arch encdec --attention mha" "$rw/train.settings"
+  }
+  check "  translates test.en with the average of 3, prints cased scores last" wmt_recipe_outputs
+fi
+
 echo "# shellcheck"
 if command -v shellcheck > /dev/null 2>&1; then
   check "shellcheck finds nothing" shellcheck -x "$ROOT"/data-scripts/*.sh "$ROOT"/recipes/lib/*.sh "$ROOT"/recipes/*/run.sh \

@@ -10,6 +10,7 @@
 #   SRC [de]  TGT [en]  LOWERCASE [1]: lowercased data, as the literature numbers use
 #   WORK [runs/iwslt14-de-en/SRC-TGT-ARCH-ATTENTION-PRESET]: this run's checkpoints, model, output
 #   PREPARED_DIR [runs/iwslt14-de-en/data-lc or data-cased]  DATA_DIR [PREPARED_DIR/orig]: de-en.tgz
+#   BIN_DIR [bin]: where nmt-train, nmt-translate, nmt-score are.
 #   SPM_MODEL: use this SentencePiece model instead of training one.  OFFLINE [0]
 #   MAX_STEPS [50000]  MAX_EPOCHS []  MAX_TOKENS [4096]  UPDATE_FREQ [1]  LR [5e-4]  WARMUP_STEPS [4000]
 #   DROPOUT [0.3]  WEIGHT_DECAY [1e-4]  LABEL_SMOOTHING [0.1]  CLIP_NORM [0]  ADAM_BETAS [0.9,0.98]
@@ -23,8 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/recipes/lib/recipe.sh"
 
 if [ $# -ne 0 ]; then
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  usage
 fi
 
 ARCH=${ARCH:-encdec}
@@ -61,7 +61,9 @@ BEAM=${BEAM:-5}
 LENPEN=${LENPEN:-1.0}
 TRANSLATE_MAX_TOKENS=${TRANSLATE_MAX_TOKENS:-8192}
 
-need_tools java
+BIN_DIR=${BIN_DIR:-$ROOT/bin}
+
+if [ "$BIN_DIR" = "$ROOT/bin" ]; then need_tools java; fi  # the bin/ launchers run java
 case "$SRC-$TGT" in de-en|en-de) ;; *) die "SRC-TGT must be de-en or en-de (got $SRC-$TGT)." ;; esac
 
 OUT=$PREPARED_DIR DATA_DIR=$DATA_DIR LOWERCASE=$LOWERCASE SPM_MODEL=$SPM_MODEL \

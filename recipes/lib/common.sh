@@ -7,8 +7,14 @@
 # temporary name in its final directory and renamed into place only when complete, so an interrupted
 # run never leaves a half-written file under its final name; temporaries are removed on exit.
 
-# Name used in messages: the calling script's file name.
-PROG=${PROG:-$(basename "$0")}
+# Name used in messages: the calling script's folder and file name (data-scripts/download.sh).
+PROG=$(basename "$(dirname "$0")")/$(basename "$0")
+
+# Prints the calling script's header comment (its usage) to stderr and exits with status 2.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+  exit 2
+}
 
 # Prints a message to stderr.
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }

@@ -5,6 +5,7 @@
 #
 # The caller sets, before calling run_train_eval:
 #   ROOT, WORK                    repository root; the run's output folder
+#   BIN_DIR                       where nmt-train, nmt-translate, nmt-score are (ROOT/bin)
 #   SRC, TGT, SPM                 languages; SentencePiece model
 #   TRAIN_TEXT, VALID_TEXT        training/validation text: PREFIX.SRC and PREFIX.TGT (plain or .gz)
 #   TEST_SRC, TEST_REF            test source and reference files
@@ -16,7 +17,7 @@
 # and gets the score lines (sacreBLEU text format) on stdout, last.
 
 # Trains into WORK/checkpoints; WORK/train.done marks a finished run. A rerun after an interruption calls
-# bin/nmt-train again with the same --save-dir.
+# nmt-train again with the same --save-dir.
 train_step() {
   local save=$WORK/checkpoints args
   args=(--train "$TRAIN_TEXT" --valid "$VALID_TEXT" --src-lang "$SRC" --tgt-lang "$TGT" --spm "$SPM"
@@ -39,8 +40,8 @@ train_step() {
     log "training: done already ($save)"
     return 0
   fi
-  log "training: bin/nmt-train ${args[*]}"
-  "$ROOT/bin/nmt-train" "${args[@]}" || die "bin/nmt-train failed (exit $?); its log is above. Rerun to continue from $save."
+  log "training: nmt-train ${args[*]}"
+  "$BIN_DIR/nmt-train" "${args[@]}" || die "nmt-train failed (exit $?); its log is above. Rerun to continue from $save."
   produce_to "$WORK/train.done" date -u '+%Y-%m-%dT%H:%M:%SZ'
 }
 
@@ -69,7 +70,7 @@ average_step() {
   for s in "${steps[@]}"; do inputs+=("$save/checkpoint_$s"); done
   log "averaging: steps ${steps[*]}"
   new_temp_name "$MODEL"
-  "$ROOT/bin/nmt-train" average --inputs "${inputs[@]}" --output "$TMP" || die "checkpoint averaging failed (exit $?)."
+  "$BIN_DIR/nmt-train" average --inputs "${inputs[@]}" --output "$TMP" || die "checkpoint averaging failed (exit $?)."
   publish "$TMP" "$MODEL"
 }
 
@@ -82,12 +83,12 @@ translate_step() {
   fi
   log "translating $TEST_SRC with $MODEL"
   new_temp "$HYP"
-  "$ROOT/bin/nmt-translate" -m "$MODEL" -i "$TEST_SRC" -o "$TMP" --beam "$BEAM" --lenpen "$LENPEN" \
-    --max-tokens "$TRANSLATE_MAX_TOKENS" --device "$DEVICE" || die "bin/nmt-translate failed (exit $?)."
+  "$BIN_DIR/nmt-translate" -m "$MODEL" -i "$TEST_SRC" -o "$TMP" --beam "$BEAM" --lenpen "$LENPEN" \
+    --max-tokens "$TRANSLATE_MAX_TOKENS" --device "$DEVICE" || die "nmt-translate failed (exit $?)."
   local n_hyp n_src
   n_hyp=$(count_lines "$TMP")
   n_src=$(count_lines "$TEST_SRC")
-  [ "$n_hyp" = "$n_src" ] || die "bin/nmt-translate wrote $n_hyp lines for $n_src source lines."
+  [ "$n_hyp" = "$n_src" ] || die "nmt-translate wrote $n_hyp lines for $n_src source lines."
   publish "$TMP" "$HYP"
 }
 
@@ -97,7 +98,7 @@ score_step() {
   if [ -n "$SCORE_ARGS" ]; then read -r -a args <<< "$SCORE_ARGS"; fi
   if ! have_all "$score"; then
     new_temp "$score"
-    "$ROOT/bin/nmt-score" "$TEST_REF" -i "$HYP" -m bleu chrf "${args[@]}" > "$TMP" || die "bin/nmt-score failed (exit $?)."
+    "$BIN_DIR/nmt-score" "$TEST_REF" -i "$HYP" -m bleu chrf "${args[@]}" > "$TMP" || die "nmt-score failed (exit $?)."
     publish "$TMP" "$score"
   fi
   log "scores of $HYP against $TEST_REF:"

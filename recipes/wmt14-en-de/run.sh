@@ -11,6 +11,7 @@
 #   SRC [en]  TGT [de]  WORK [runs/wmt14-en-de/SRC-TGT-ARCH-ATTENTION-PRESET]: checkpoints, model, output
 #   PREPARED_DIR [runs/wmt14-en-de/data]  DATA_DIR [PREPARED_DIR/orig]: the five WMT archives
 #   VALID_PREFIX, TEST_PREFIX: plain-text newstest2013 / newstest2014 instead of the dev/test archives
+#   BIN_DIR [bin]: where nmt-train, nmt-translate, nmt-score are.
 #   SPM_MODEL: use this SentencePiece model instead of training one.  VOCAB_SIZE [32000]  OFFLINE [0]
 #   MAX_STEPS [base 100000, big 300000]  MAX_EPOCHS []  MAX_TOKENS [8192]  UPDATE_FREQ [3]
 #   LR [base 7e-4, big 5e-4]  WARMUP_STEPS [4000]  DROPOUT [base 0.1, big 0.3]  WEIGHT_DECAY [0]
@@ -25,8 +26,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/recipes/lib/recipe.sh"
 
 if [ $# -ne 0 ]; then
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  usage
 fi
 
 ARCH=${ARCH:-encdec}
@@ -71,7 +71,9 @@ BEAM=${BEAM:-4}
 LENPEN=${LENPEN:-0.6}
 TRANSLATE_MAX_TOKENS=${TRANSLATE_MAX_TOKENS:-8192}
 
-need_tools java
+BIN_DIR=${BIN_DIR:-$ROOT/bin}
+
+if [ "$BIN_DIR" = "$ROOT/bin" ]; then need_tools java; fi  # the bin/ launchers run java
 case "$SRC-$TGT" in en-de|de-en) ;; *) die "SRC-TGT must be en-de or de-en (got $SRC-$TGT)." ;; esac
 
 OUT=$PREPARED_DIR DATA_DIR=$DATA_DIR VALID_PREFIX=$VALID_PREFIX TEST_PREFIX=$TEST_PREFIX \
