@@ -34,7 +34,9 @@ need_tools() {
 tool_package() {
   case $1 in
     spm_train|spm_encode) echo sentencepiece ;;
-    sha256sum|md5sum|sort|paste|cut) echo coreutils ;;
+    java) echo openjdk-17-jre-headless ;;
+    awk) echo gawk ;;
+    sort|sha256sum|md5sum) echo coreutils ;;
     *) echo "$1" ;;
   esac
 }
