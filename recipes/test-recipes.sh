@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs each recipe end to end on the tiny fixture (recipes/test-fixture: 400 Tatoeba pairs packed like
+# the real IWSLT'14 and WMT'14 archives), a few CPU training steps each, and checks that every stage
+# wrote its output; then reruns each recipe and checks that the rerun resumes (skips every step) and
+# prints the same scores. Keeps the scripts from rotting; says nothing about translation quality.
+#
+#   recipes/test-recipes.sh
+#
+# Needs the built jars (mvn -B -q package -DskipTests), java, perl, tar, gzip. No network, no GPU.
+# Environment: KEEP [0]: 1 keeps the work folder (always kept, and named, when a check fails).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KEEP=${KEEP:-0}
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-recipes.XXXXXX")
+passed=0 failed=0
+finish() {
+  if [ "$failed" = 0 ] && [ "$KEEP" != 1 ]; then rm -rf "$T"; else echo "work folder kept: $T"; fi
+}
+trap finish EXIT
+ok() { echo "ok    $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL  $1${2:+: $2}"; failed=$((failed + 1)); }
+check() {
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+lines() { wc -l < "$1" | tr -d ' '; }
+# Names with these patterns exist (globs).
+exists() { local p; for p in "$@"; do compgen -G "$p" > /dev/null || return 1; done; }
+
+unset OFFLINE DATA_DIR SPM_MODEL VALID_PREFIX TEST_PREFIX LOWERCASE ARCH ATTENTION PRESET MAX_EPOCHS PATIENCE EXTRA_TRAIN_ARGS
+FX=$T/fixture
+"$ROOT/recipes/test-fixture/make-archives.sh" "$FX"
+tiny=(DEVICE=cpu PRESET=tiny MAX_STEPS=4 SAVE_EVERY=2 VALIDATE_EVERY=2 KEEP_LAST=2 AVERAGE_LAST=2
+      MAX_TOKENS=512 TRANSLATE_MAX_TOKENS=512 BEAM=2 OFFLINE=1 SPM_MODEL="$ROOT/data/tatoeba-eng-deu/spm.model")
+w=$FX/wmt14
+wmt_sums=(EUROPARL_CHECKSUM="sha256:$(sha "$w/training-parallel-europarl-v7.tgz")"
+          COMMONCRAWL_CHECKSUM="sha256:$(sha "$w/training-parallel-commoncrawl.tgz")"
+          NEWS_COMMENTARY_CHECKSUM="sha256:$(sha "$w/training-parallel-nc-v9.tgz")"
+          DEV_CHECKSUM="sha256:$(sha "$w/dev.tgz")" TEST_CHECKSUM="sha256:$(sha "$w/test-full.tgz")")
+
+# run_recipe NAME SCRIPT TGT TEST_LINES TRAIN_FILE VAR=VALUE...: runs a recipe twice and checks each stage.
+run_recipe() {
+  local name=$1 script=$2 tgt=$3 test_lines=$4 train_file=$5 work=$T/$1
+  shift 5
+  echo "# $name"
+  if ! env "${tiny[@]}" WORK="$work" PREPARED_DIR="$work/data" "$@" "$ROOT/$script" > "$work.out" 2> "$work.log"; then
+    bad "$script runs" "exit status non-zero; last lines of $work.log:"
+    tail -n 15 "$work.log" | sed 's/^/      /'
+    return 0
+  fi
+  ok "$script runs"
+  check "  prepare: $train_file, valid, test" exists "$work/data/$train_file" "$work/data/valid.$tgt" "$work/data/test.$tgt"
+  check "  train: checkpoint_2, checkpoint_4, checkpoint_last" exists "$work/checkpoints/checkpoint_2" "$work/checkpoints/checkpoint_4" "$work/checkpoints/checkpoint_last" "$work/train.done"
+  check "  average: model-avg2" exists "$work/model-avg2"
+  local hyp
+  hyp=$(compgen -G "$work/test.model-avg2.beam2.lenpen*.$tgt" | head -n 1 || true)
+  hyp_complete() { [ -n "$hyp" ] && [ "$(lines "$hyp")" = "$test_lines" ]; }
+  check "  translate: one line per test sentence ($test_lines)" hyp_complete
+  scores_last() {
+    [ -s "$hyp.score" ] && grep -q BLEU "$hyp.score" && grep -q -i chrf "$hyp.score" \
+      && [ "$(tail -n "$(lines "$hyp.score")" "$work.out")" = "$(cat "$hyp.score")" ]
+  }
+  check "  score: BLEU and chrF lines, printed last" scores_last
+  if env "${tiny[@]}" WORK="$work" PREPARED_DIR="$work/data" "$@" "$ROOT/$script" > "$work.out2" 2> "$work.log2"; then
+    resumed() { grep -q "training: done already" "$work.log2" && ! grep -q extracting "$work.log2" && cmp -s "$work.out" "$work.out2"; }
+    check "  a rerun skips every step and prints the same scores" resumed
+  else
+    bad "  a rerun succeeds" "see $work.log2"
+  fi
+}
+
+run_recipe iwslt14 recipes/iwslt14-de-en/run.sh en 51 train.de \
+  ARCH=lwc ATTENTION=mha DATA_DIR="$FX/iwslt14" IWSLT_CHECKSUM="sha256:$(sha "$FX/iwslt14/de-en.tgz")"
+run_recipe wmt14 recipes/wmt14-en-de/run.sh de 50 train.en.gz \
+  ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
