@@ -126,7 +126,7 @@ final class BeamSearch implements SearchStrategy {
                 scores[slot + chosen] = Double.NEGATIVE_INFINITY;
             }
             // done: k finished, or the length limit, or no live beam with a finite score (nothing can finish)
-            boolean done = batch.finishedCount(s) == k || batch.position() == batch.maxLength(s)
+            boolean done = batch.finishedCount(s) == k || batch.position() >= batch.maxLength(s)
                     || scores[slot] == Double.NEGATIVE_INFINITY;
             if (!done) {
                 kept[keptCount++] = s;

@@ -30,7 +30,7 @@ final class MaxLength implements LogitsProcessor {
         int[] maxLengths = step.maxLengths();
         int atLimit = 0;
         for (int limit : maxLengths) {
-            if (limit == step.position()) {
+            if (limit <= step.position()) {
                 atLimit++;
             }
         }
@@ -43,7 +43,7 @@ final class MaxLength implements LogitsProcessor {
         int k = step.beamSize();
         long[] choice = new long[maxLengths.length * k];
         for (int s = 0; s < maxLengths.length; s++) {
-            if (maxLengths[s] == step.position()) {
+            if (maxLengths[s] <= step.position()) {
                 Arrays.fill(choice, s * k, (s + 1) * k, 1L);
             }
         }
