@@ -38,7 +38,7 @@ final class MaxLength implements LogitsProcessor {
             return logProbs;
         }
         if (atLimit == maxLengths.length) {
-            return logProbs.add(onlyEos); // (rows, V)
+            return logProbs.addi(onlyEos); // (rows, V)
         }
         int k = step.beamSize();
         long[] choice = new long[maxLengths.length * k];
@@ -50,6 +50,6 @@ final class MaxLength implements LogitsProcessor {
         NDArray selector = step.manager().create(choice); // (rows,)
         NDArray perRow = masks.get(new NDIndex("{}", selector)); // (rows, V)
         perRow.attach(step.manager());
-        return logProbs.add(perRow); // (rows, V)
+        return logProbs.addi(perRow); // (rows, V)
     }
 }

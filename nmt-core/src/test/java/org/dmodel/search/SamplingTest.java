@@ -101,6 +101,40 @@ class SamplingTest {
         assertEquals(1101, countFirst(twoWords, many.withTemperature(2), A), 111);
     }
 
+    /*
+     * A nearly flat first step over V = 300: token t (4 ≤ t < 300) has probability ∝ 1 + t/1000. The top-p 0.5
+     * nucleus (computed here in float64) holds about 150 tokens, more than the 128 that are sorted first, so
+     * the search must fall back to the full sort; every draw must fall inside the nucleus.
+     */
+    @Test
+    void aWideNucleusIsDrawnFromInFull() {
+        int vocab = 300;
+        double[] pairs = new double[2 * (vocab - 4)];
+        double total = 0;
+        for (int t = 4; t < vocab; t++) {
+            total += 1 + t / 1000.0;
+        }
+        for (int t = 4; t < vocab; t++) {
+            pairs[2 * (t - 4)] = t;
+            pairs[2 * (t - 4) + 1] = (1 + t / 1000.0) / total;
+        }
+        ScriptedModel flat = new ScriptedModel(vocab, SpecialIds.DEFAULT, new ScriptedModel.Table(vocab)
+                .next(new int[] {}, pairs)
+                .otherwise(EOS, 1.0));
+        int smallestInside = vocab;
+        double before = 0;
+        for (int t = vocab - 1; t >= 4 && before < 0.5; t--) {
+            smallestInside = t;
+            before += (1 + t / 1000.0) / total;
+        }
+        List<Hypothesis> samples = sampling.search(flat, new int[][] {{A, EOS}},
+                SAMPLING.withBeam(2000).withNbest(2000).withTopP(0.5), manager).get(0);
+        int lowest = samples.stream().mapToInt(h -> h.tokens()[0]).min().orElseThrow();
+        long distinct = samples.stream().mapToInt(h -> h.tokens()[0]).distinct().count();
+        assertTrue(lowest >= smallestInside, "drew " + lowest + " outside the nucleus [" + smallestInside + ", 300)");
+        assertTrue(distinct > 128, "drew from " + distinct + " tokens: the nucleus was cut to the first 128");
+    }
+
     @Test
     void samplesAreRankedLikeBeamHypotheses() {
         double lenpen = 0.7;
