@@ -2,8 +2,10 @@ package org.dmodel.search;
 
 import static org.dmodel.search.SearchFixtures.assertSameHypotheses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +92,35 @@ class SearchStrategyContractTest {
         ScriptedModel model = SearchFixtures.random(VOCAB, 3);
         SearchStrategies.forOptions(options).search(model, SearchFixtures.sources(5, VOCAB), options, manager);
         assertEquals(0, model.openStates(), "state closed");
+        assertEquals(List.of(), manager.getManagedArrays(), "no arrays left behind");
+    }
+
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void aFailingModelStillLeavesNothingOpen(SearchOptions options) {
+        ScriptedModel scripted = SearchFixtures.random(VOCAB, 3);
+        StepModel failing = new StepModel() {
+            @Override
+            public DecoderState encode(int[][] sources, int beamSize, NDManager parent) {
+                return scripted.encode(sources, beamSize, parent);
+            }
+
+            @Override
+            public NDArray step(DecoderState state, int[] lastTokens, NDManager stepManager) {
+                if (state.length() == 2) {
+                    throw new IllegalStateException("model failure at step 2");
+                }
+                return scripted.step(state, lastTokens, stepManager);
+            }
+
+            @Override
+            public int vocabSize() {
+                return VOCAB;
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> SearchStrategies.forOptions(options)
+                .search(failing, SearchFixtures.sources(5, VOCAB), options, manager));
+        assertEquals(0, scripted.openStates(), "state closed");
         assertEquals(List.of(), manager.getManagedArrays(), "no arrays left behind");
     }
 }
