@@ -60,8 +60,12 @@ public abstract class CommandLineTool {
         }
     }
 
-    /** Runs {@link #execute} and exits the JVM with its status; for {@code main} methods. */
-    protected final void main(String[] args) {
+    /**
+     * Runs {@link #execute} and exits the JVM with its status; for {@code main} methods:
+     * {@code public static void main(String[] args) { new MyCommand().runAndExit(args); }} (an instance method
+     * named {@code main} would make that static {@code main} illegal in subclasses).
+     */
+    protected final void runAndExit(String[] args) {
         int status = execute(args);
         System.out.flush();
         System.exit(status);

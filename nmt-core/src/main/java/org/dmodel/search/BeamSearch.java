@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +23,10 @@ import java.util.List;
  *       ones.
  * </ul>
  * At the first step all k rows of a sentence are the same empty prefix, so only row 0 is expanded (fairseq
- * masks the others). Scores accumulate in float64; a finished hypothesis is ranked by
- * {@code sum / (tokens + 1)^lenpen}. Stateless and thread-safe.
+ * masks the others). Scores accumulate in float32 on the device, as in fairseq; a finished hypothesis is
+ * ranked by {@code sum / (tokens + 1)^lenpen}. Per step the search adds two in-place passes and one
+ * {@code topK} over the (rows, V) log-probabilities, plus a few operations on (L, 2k) arrays. Stateless and
+ * thread-safe.
  */
 final class BeamSearch implements SearchStrategy {
     private static final NDIndex FIRST_ROW = new NDIndex(":, 0, :");
@@ -62,7 +63,9 @@ final class BeamSearch implements SearchStrategy {
      * Expands every live row by every token and keeps each sentence's best 2k (fewer if it has fewer
      * candidates).
      *
-     * @return scores (L, 2k) float64, best first, and flat candidate indices (L, 2k) int64, each {@code beam · V
+     * @param logProbs (L·k, V) adjusted log-probabilities; the running scores are added in place
+     * @param running per row, its cumulative score (float32 values)
+     * @return scores (L, 2k) float32, best first, and flat candidate indices (L, 2k) int64, each {@code beam · V
      *     + token}; both owned by {@code step}
      */
     static NDList topCandidates(NDArray logProbs, double[] running, DecodingBatch batch, NDManager step) {
@@ -72,11 +75,14 @@ final class BeamSearch implements SearchStrategy {
         NDArray expanded;
         if (batch.position() == 0) {
             // every row of a sentence is the same empty prefix: expand row 0 only; running scores are all 0
-            expanded = logProbs.toType(DataType.FLOAT64, false)
-                    .reshape(live, k, vocab).get(FIRST_ROW); // (L, V)
+            expanded = logProbs.reshape(live, k, vocab).get(FIRST_ROW); // (L, V)
         } else {
-            NDArray scores = step.create(running, new Shape(running.length, 1)); // (L·k, 1) float64
-            expanded = logProbs.add(scores).reshape(live, (long) k * vocab); // (L, k·V) float64
+            float[] scores = new float[running.length];
+            for (int r = 0; r < scores.length; r++) {
+                scores[r] = (float) running[r];
+            }
+            NDArray column = step.create(scores, new Shape(scores.length, 1)); // (L·k, 1)
+            expanded = logProbs.addi(column).reshape(live, (long) k * vocab); // (L, k·V)
         }
         int width = (int) Math.min(2L * k, expanded.getShape().get(1));
         return expanded.topK(width, 1, true, true); // (L, 2k) scores, (L, 2k) indices
@@ -126,7 +132,7 @@ final class BeamSearch implements SearchStrategy {
                 scores[slot + chosen] = Double.NEGATIVE_INFINITY;
             }
             // done: k finished, or the length limit, or no live beam with a finite score (nothing can finish)
-            boolean done = batch.finishedCount(s) == k || batch.position() == batch.maxLength(s)
+            boolean done = batch.finishedCount(s) == k || batch.position() >= batch.maxLength(s)
                     || scores[slot] == Double.NEGATIVE_INFINITY;
             if (!done) {
                 kept[keptCount++] = s;

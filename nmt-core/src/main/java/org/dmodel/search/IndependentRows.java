@@ -57,7 +57,8 @@ final class IndependentRows {
                     for (int j = 0; j < k; j++) {
                         int row = s * k + j;
                         int token = ended[row] ? eos : (int) picked[2 * row];
-                        double score = ended[row] ? running[row] : running[row] + picked[2 * row + 1];
+                        // float32 accumulation, the same additions beam search makes on the device
+                        double score = ended[row] ? running[row] : (float) running[row] + (float) picked[2 * row + 1];
                         if (!ended[row] && token == eos && score != Double.NEGATIVE_INFINITY) {
                             batch.finish(s, row, score);
                         }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One adjustment of a step's log-probabilities before the search chooses tokens (CTranslate2's logits
  * processors): forbidding tokens, penalties, length constraints. Processors run in order, each on the previous
- * one's output, and what they produce is what hypotheses are scored by.
+ * one's output, and what they produce is what hypotheses are scored by. They work in place on the step's
+ * log-probabilities, which the search owns ({@link StepModel#step} hands them to the caller's step manager).
  *
  * <p>Not thread-safe: a chain is built per search call and holds its constant masks in that call's manager.
  */
@@ -15,9 +16,10 @@ interface LogitsProcessor {
     /**
      * Adjusts the log-probabilities of one step.
      *
-     * @param logProbs (rows, V) float32, rows = {@code step.liveSentences() * step.beamSize()}; never modified
-     * @return (rows, V) float32 owned by {@code step.manager()}, or {@code logProbs} itself when this step
-     *     needs no change
+     * @param logProbs (rows, V) float32, rows = {@code step.liveSentences() * step.beamSize()}, owned by
+     *     {@code step.manager()}; adjusted in place (a fresh (rows, V) array per step and processor would cost
+     *     more than the adjustment: large allocations dominate these element-wise operations)
+     * @return {@code logProbs}, adjusted
      */
     NDArray apply(NDArray logProbs, DecodingStep step);
 

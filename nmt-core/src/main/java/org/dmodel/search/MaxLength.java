@@ -30,7 +30,7 @@ final class MaxLength implements LogitsProcessor {
         int[] maxLengths = step.maxLengths();
         int atLimit = 0;
         for (int limit : maxLengths) {
-            if (limit == step.position()) {
+            if (limit <= step.position()) {
                 atLimit++;
             }
         }
@@ -38,18 +38,18 @@ final class MaxLength implements LogitsProcessor {
             return logProbs;
         }
         if (atLimit == maxLengths.length) {
-            return logProbs.add(onlyEos); // (rows, V)
+            return logProbs.addi(onlyEos); // (rows, V)
         }
         int k = step.beamSize();
         long[] choice = new long[maxLengths.length * k];
         for (int s = 0; s < maxLengths.length; s++) {
-            if (maxLengths[s] == step.position()) {
+            if (maxLengths[s] <= step.position()) {
                 Arrays.fill(choice, s * k, (s + 1) * k, 1L);
             }
         }
         NDArray selector = step.manager().create(choice); // (rows,)
         NDArray perRow = masks.get(new NDIndex("{}", selector)); // (rows, V)
         perRow.attach(step.manager());
-        return logProbs.add(perRow); // (rows, V)
+        return logProbs.addi(perRow); // (rows, V)
     }
 }

@@ -22,6 +22,6 @@ final class MinLength implements LogitsProcessor {
 
     @Override
     public NDArray apply(NDArray logProbs, DecodingStep step) {
-        return step.position() < minLength ? logProbs.add(noEos) : logProbs; // (rows, V)
+        return step.position() < minLength ? logProbs.addi(noEos) : logProbs; // (rows, V)
     }
 }

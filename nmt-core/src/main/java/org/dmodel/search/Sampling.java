@@ -24,6 +24,9 @@ import java.util.SplittableRandom;
 final class Sampling implements SearchStrategy {
     private static final NDIndex LAST_COLUMN = new NDIndex(":, -1:");
 
+    /** Tokens sorted first when looking for a top-p nucleus; a full sort of V costs far more. */
+    private static final int NUCLEUS_CANDIDATES = 128;
+
     @Override
     public List<List<Hypothesis>> search(StepModel model, int[][] sources, SearchOptions options,
             NDManager manager) {
@@ -48,28 +51,36 @@ final class Sampling implements SearchStrategy {
 
     /**
      * Draws one token per row: the first token whose cumulative (restricted, tempered) probability reaches
-     * {@code uniforms[r]} times the row's total; a token of probability 0 is never drawn.
+     * {@code uniforms[r]} times the row's kept mass; a token of probability 0 is never drawn.
      *
+     * @param logProbs (rows, V) adjusted log-probabilities, left unchanged: samples are scored by them
      * @return tokens (rows, 1) int64 and their log-probabilities in {@code logProbs} (rows, 1), owned by
      *     {@code step}
      */
     static NDArray[] draw(NDArray logProbs, float[] uniforms, SearchOptions options, NDManager step) {
         int vocab = (int) logProbs.getShape().get(1);
-        NDArray tempered = options.temperature() == 1.0
-                ? logProbs : logProbs.div(options.temperature()); // (rows, V)
-        int keep = options.topK() > 0 ? Math.min(options.topK(), vocab) : vocab;
-        NDArray values = tempered;
+        NDArray tempered = options.temperature() == 1.0 ? logProbs : logProbs.div(options.temperature()); // (rows, V)
+        NDArray probs = tempered.softmax(1); // (rows, V)
         NDArray ids = null;
-        if (keep < vocab || options.topP() < 1.0) {
-            NDList top = tempered.topK(keep, 1, true, true); // sorted: (rows, K) values, (rows, K) ids
-            values = top.get(0);
+        double nucleus = options.topP();
+        boolean truncated = options.topK() > 0 && options.topK() < vocab;
+        if (truncated) {
+            NDList top = probs.topK(options.topK(), 1, true, true); // sorted (rows, K) probabilities and ids
+            probs = top.get(0);
+            ids = top.get(1);
+        } else if (nucleus < 1.0) {
+            NDList top = nucleusCandidates(probs, nucleus); // sorted (rows, C) probabilities and ids
+            probs = top.get(0);
             ids = top.get(1);
         }
-        NDArray probs = values.softmax(1); // (rows, K)
-        if (options.topP() < 1.0) {
-            // keep the shortest prefix of the sorted tokens whose mass reaches P: those with less than P before them
-            NDArray before = probs.cumSum(1).sub(probs); // (rows, K)
-            probs = probs.mul(before.lt(options.topP()).toType(DataType.FLOAT32, false)); // (rows, K)
+        if (nucleus < 1.0) {
+            // keep the shortest prefix of the sorted tokens whose mass reaches P of what top-k kept (top-k first,
+            // then top-p, as Hugging Face does): the tokens with less than that mass before them
+            NDArray before = probs.cumSum(1).subi(probs); // (rows, K)
+            NDArray inside = truncated
+                    ? before.lt(probs.sum(new int[] {1}, true).mul(nucleus)) // (rows, K)
+                    : before.lt(nucleus); // (rows, K)
+            probs = probs.mul(inside.toType(DataType.FLOAT32, false)); // (rows, K)
         }
         NDArray cumulative = probs.cumSum(1); // (rows, K)
         NDArray u = step.create(uniforms, new Shape(uniforms.length, 1)); // (rows, 1)
@@ -77,6 +88,23 @@ final class Sampling implements SearchStrategy {
         NDArray position = cumulative.lt(target).sum(new int[] {1}, true); // (rows, 1) int64
         NDArray tokens = ids == null ? position : ids.gather(position, 1); // (rows, 1)
         return new NDArray[] {tokens, logProbs.gather(tokens, 1)};
+    }
+
+    /**
+     * The most likely tokens of each row, sorted, enough of them to hold the nucleus of mass {@code p}: a
+     * partial sort of {@link #NUCLEUS_CANDIDATES} when every row's nucleus fits (one scalar read to check), else
+     * the full sort. Both give the same nucleus (up to the order of exactly tied probabilities), so the choice,
+     * which depends on the whole batch, does not change a row's sample.
+     */
+    private static NDList nucleusCandidates(NDArray probs, double p) {
+        int vocab = (int) probs.getShape().get(1);
+        if (vocab > NUCLEUS_CANDIDATES) {
+            NDList top = probs.topK(NUCLEUS_CANDIDATES, 1, true, true); // (rows, C)
+            if (top.get(0).sum(new int[] {1}).min().getFloat() >= p) {
+                return top;
+            }
+        }
+        return probs.topK(vocab, 1, true, true); // (rows, V)
     }
 
     /** The seed of a sentence's random stream: {@code seed} mixed with every source token (SplitMix64 steps). */

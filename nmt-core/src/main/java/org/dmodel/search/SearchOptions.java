@@ -15,7 +15,8 @@ import org.dmodel.text.SpecialIds;
  *       α &gt; 1 favours longer, α &lt; 1 shorter outputs; 0 ranks by the raw sum.
  *   <li>{@code maxLenA}, {@code maxLenB} ({@code --max-len-a} 0, {@code --max-len-b} 200): a sentence whose
  *       source has n tokens (its EOS included) gets at most ⌊a·n + b⌋ tokens before the EOS, which is forced
- *       at that point.
+ *       at that point. fairseq takes n from the batch's longest source; per sentence, a sentence decodes the
+ *       same in any batch.
  *   <li>{@code minLen} ({@code --min-len}, 1): EOS is forbidden until this many tokens have been produced.
  *   <li>{@code nbest} ({@code --nbest}, 1): hypotheses returned per sentence, best first; at most {@code beam}.
  *   <li>{@code unkPenalty} ({@code --unk-penalty}, 0): subtracted from the unknown piece's log-probability

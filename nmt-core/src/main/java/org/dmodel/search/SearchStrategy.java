@@ -22,8 +22,9 @@ public interface SearchStrategy {
      *
      * @param sources token ids per sentence, each ending with EOS, no padding
      * @param options decoding options; {@link SearchOptions#checkConsistent()} must hold
-     * @param manager parent of every NDArray the search creates (its own sub-managers and the decoder state);
-     *     all of them are closed before this method returns, so the manager holds no new arrays afterwards
+     * @param manager parent of every NDArray the search creates (its own sub-managers and the decoder state),
+     *     on the model's device; all of them are closed before this method returns, also when it throws, so the
+     *     manager holds no new arrays afterwards
      * @return for each source, in input order, up to {@code options.nbest()} hypotheses, best first; fewer
      *     only when the model leaves fewer finite-scoring ones
      */

@@ -32,6 +32,6 @@ final class TokenBias implements LogitsProcessor {
 
     @Override
     public NDArray apply(NDArray logProbs, DecodingStep step) {
-        return logProbs.add(bias); // (rows, V)
+        return logProbs.addi(bias); // (rows, V)
     }
 }

@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
 import java.util.List;
 import org.dmodel.engine.Engines;
 import org.dmodel.testing.ScriptedModel;
@@ -141,27 +140,6 @@ class BeamSearchTest {
     }
 
     @Test
-    void aBatchDecodesEachSentenceAsAlone() {
-        int vocab = 12;
-        ScriptedModel model = SearchFixtures.random(vocab, 5);
-        int[][] sources = SearchFixtures.sources(11, vocab);
-        SearchOptions options = SearchOptions.DEFAULTS.withBeam(4).withNbest(3).withMaxLen(1.0, 3);
-        List<List<Hypothesis>> batched = beam.search(model, sources, options, manager);
-
-        List<Integer> rows = model.rowsPerStep();
-        assertTrue(rows.get(rows.size() - 1) < rows.get(0), "finished sentences leave the batch: " + rows);
-        for (int i = 1; i < rows.size(); i++) {
-            assertTrue(rows.get(i) <= rows.get(i - 1), "rows never grow: " + rows);
-        }
-
-        List<List<Hypothesis>> alone = new ArrayList<>();
-        for (int[] source : sources) {
-            alone.add(beam.search(model, new int[][] {source}, options, manager).get(0));
-        }
-        assertSameHypotheses(alone, batched, 0.0);
-    }
-
-    @Test
     void minLengthForbidsAnEarlyEos() {
         // [] → EOS 0.5, A 0.3, B 0.2;  [A] → EOS 0.7, C 0.3;  [B] → EOS 1;  other → EOS 1
         ScriptedModel model = new ScriptedModel(V, SpecialIds.DEFAULT, new ScriptedModel.Table(V)
@@ -224,18 +202,6 @@ class BeamSearchTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> beam.search(
                 SearchFixtures.gardenPath(), new int[][] {{A, EOS}}, RAW.withMaxLen(0, 3).withMinLen(4), manager));
         assertTrue(e.getMessage().contains("--min-len 4"), e.getMessage());
-    }
-
-    @Test
-    void theSearchLeavesNoArraysAndClosesTheState() {
-        ScriptedModel model = SearchFixtures.random(12, 3);
-        int[][] sources = SearchFixtures.sources(5, 12);
-        for (SearchOptions options : List.of(SearchOptions.DEFAULTS.withMaxLen(1, 2),
-                SearchOptions.DEFAULTS.withBeam(1), SearchOptions.DEFAULTS.withSampling(true).withTopP(0.9))) {
-            SearchStrategies.forOptions(options).search(model, sources, options, manager);
-            assertEquals(0, model.openStates(), "state closed");
-            assertEquals(List.of(), manager.getManagedArrays(), "no arrays left behind");
-        }
     }
 
     @Test

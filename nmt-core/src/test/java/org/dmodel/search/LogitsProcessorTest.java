@@ -1,0 +1,82 @@
+package org.dmodel.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.dmodel.engine.Engines;
+import org.dmodel.text.SpecialIds;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LogitsProcessorTest {
+    private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+    private static final int V = 6; // pad 0, unk 1, bos 2, eos 3, words 4 and 5
+
+    private NDManager manager;
+
+    @BeforeEach
+    void openManager() {
+        manager = Engines.pytorch().newBaseManager();
+    }
+
+    @AfterEach
+    void closeManager() {
+        manager.close();
+    }
+
+    private NDArray flat(int rows) {
+        return manager.create(new float[rows * V], new Shape(rows, V)); // (rows, V) all zero
+    }
+
+    private DecodingStep step(int position, int beamSize, int... maxLengths) {
+        return new DecodingStep(position, beamSize, maxLengths, manager);
+    }
+
+    @Test
+    void tokenBiasForbidsPadAndBosAndPenalizesUnk() {
+        TokenBias bias = new TokenBias(SpecialIds.DEFAULT, 2.5, V, manager);
+        float[] out = bias.apply(flat(2), step(0, 1, 10, 10)).toFloatArray();
+        float[] row = {NEG_INF, -2.5f, NEG_INF, 0, 0, 0};
+        assertArrayEquals(concat(row, row), out);
+    }
+
+    @Test
+    void tokenBiasRejectsIdsOutsideTheVocabulary() {
+        assertThrows(IllegalArgumentException.class, () -> new TokenBias(SpecialIds.DEFAULT, 0, 3, manager));
+    }
+
+    @Test
+    void minLengthForbidsEosOnlyBeforeTheMinimum() {
+        MinLength min = new MinLength(2, 3, V, manager);
+        float[] forbidden = {0, 0, 0, NEG_INF, 0, 0};
+        assertArrayEquals(forbidden, min.apply(flat(1), step(1, 1, 10)).toFloatArray());
+        NDArray later = flat(1);
+        assertSame(later, min.apply(later, step(2, 1, 10)));
+    }
+
+    @Test
+    void maxLengthForcesEosOnlyForSentencesAtTheirLimit() {
+        MaxLength max = new MaxLength(3, V, manager);
+        float[] free = {0, 0, 0, 0, 0, 0};
+        float[] forced = {NEG_INF, NEG_INF, NEG_INF, 0, NEG_INF, NEG_INF};
+        // 3 sentences × 2 rows; only the middle one is at its limit 4
+        assertArrayEquals(concat(free, free, forced, forced, free, free),
+                max.apply(flat(6), step(4, 2, 7, 4, 9)).toFloatArray());
+        assertArrayEquals(concat(forced, forced), max.apply(flat(2), step(4, 2, 4)).toFloatArray());
+        NDArray before = flat(2);
+        assertSame(before, max.apply(before, step(3, 2, 4)));
+    }
+
+    private static float[] concat(float[]... rows) {
+        float[] out = new float[rows.length * V];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * V, V);
+        }
+        return out;
+    }
+}
