@@ -60,8 +60,11 @@ public abstract class CommandLineTool {
         }
     }
 
-    /** Runs {@link #execute} and exits the JVM with its status; for {@code main} methods. */
-    protected final void main(String[] args) {
+    /**
+     * Runs {@link #execute} and exits the JVM with its status; for the subclass's
+     * {@code public static void main}, which Java would not allow beside an instance method named {@code main}.
+     */
+    protected final void runAndExit(String[] args) {
         int status = execute(args);
         System.out.flush();
         System.exit(status);
