@@ -19,7 +19,7 @@ import org.dmodel.text.Vocabularies;
  * <pre>
  * mvn -B -o -q -pl nmt-train -am package -DskipTests
  * java -cp nmt-train/target/test-classes:nmt-train/target/classes:$(cat nmt-train/target/classpath.txt) \
- *     org.dmodel.data.DataBench --src S --tgt T --spm MODEL --work DIR --runs 3
+ *     org.dmodel.data.DataBench --src S --tgt T --spm MODEL --work DIR
  * </pre>
  */
 public final class DataBench extends CommandLineTool {
@@ -35,7 +35,7 @@ public final class DataBench extends CommandLineTool {
 
     @Override
     protected String synopsis() {
-        return "--src FILE --tgt FILE --spm MODEL --work DIR [--runs N] [--epochs N] [--max-tokens N] [--workers N]";
+        return "--src FILE --tgt FILE --spm MODEL --work DIR [--encode-runs N] [--batch-runs N] [--epochs N] [--max-tokens N] [--workers N]";
     }
 
     @Override
@@ -44,7 +44,8 @@ public final class DataBench extends CommandLineTool {
                 .value("tgt", null, "FILE", null, "target text")
                 .value("spm", null, "MODEL", null, "joint SentencePiece model")
                 .value("work", null, "DIR", null, "scratch directory for the binarized sets")
-                .value("runs", null, "N", "3", "timed runs of each measurement")
+                .value("encode-runs", null, "N", "3", "timed binarizations (0: reuse the set in --work if current)")
+                .value("batch-runs", null, "N", "3", "timed runs of batch building")
                 .value("epochs", null, "N", "5", "epochs of batches per timed run (after one untimed epoch)")
                 .value("max-tokens", null, "N", "4096", "batch budget")
                 .value("workers", null, "N", String.valueOf(Runtime.getRuntime().availableProcessors()),
@@ -56,27 +57,34 @@ public final class DataBench extends CommandLineTool {
         Path src = Path.of(table.require(cmd, "src"));
         Path tgt = Path.of(table.require(cmd, "tgt"));
         Path work = Files.createDirectories(Path.of(table.require(cmd, "work")));
-        int runs = table.getInt(cmd, "runs", 1);
+        int encodeRuns = table.getInt(cmd, "encode-runs", 0);
+        int batchRuns = table.getInt(cmd, "batch-runs", 1);
         int epochs = table.getInt(cmd, "epochs", 1);
         int maxTokens = table.getInt(cmd, "max-tokens", 1);
         BitextOptions options = new BitextOptions(BitextFilter.DEFAULT, table.getInt(cmd, "workers", 1));
-        double[] encode = new double[runs];
-        double[] collate = new double[runs];
-        double[] tensors = new double[runs];
+        double[] encode = new double[encodeRuns];
+        double[] collate = new double[batchRuns];
+        double[] tensors = new double[batchRuns];
         try (Vocabularies vocab = Vocabularies.joint(Path.of(table.require(cmd, "spm")));
                 NDManager manager = Engines.pytorch().newBaseManager()) {
             SpecialIds ids = vocab.target().specialIds();
-            BinarizedDataset data = null;
-            for (int r = 0; r < runs; r++) {
+            Path out = work.resolve("bench.bin");
+            for (int r = 0; r < encodeRuns; r++) {
                 long t0 = System.nanoTime();
-                data = BinarizedDataset.binarize(src, tgt, vocab, work.resolve("bench.bin"), options);
-                encode[r] = data.meta().report().read() / seconds(t0);
+                BinarizedDataset built = BinarizedDataset.binarize(src, tgt, vocab, out, options);
+                encode[r] = built.meta().report().read() / seconds(t0);
+                System.out.printf("encode run %d: %.0f pairs/s%n", r + 1, encode[r]);
             }
+            long t0 = System.nanoTime();
+            BinarizedDataset data = BinarizedDataset.binarizeIfNeeded(src, tgt, vocab, out, options);
+            double openSeconds = seconds(t0);
+            t0 = System.nanoTime();
             TokenBatcher batcher = TokenBatcher.create(data, maxTokens, 1);
+            double setupSeconds = seconds(t0);
             long padded = collateEpoch(batcher, 0, data, ids);
             tensorEpoch(batcher, 0, data, ids, manager);
-            for (int r = 0; r < runs; r++) {
-                long t0 = System.nanoTime();
+            for (int r = 0; r < batchRuns; r++) {
+                t0 = System.nanoTime();
                 for (int e = 1; e <= epochs; e++) {
                     collateEpoch(batcher, e, data, ids);
                 }
@@ -86,16 +94,18 @@ public final class DataBench extends CommandLineTool {
                     tensorEpoch(batcher, e, data, ids, manager);
                 }
                 tensors[r] = (double) epochs * batcher.batchCount() / seconds(t0);
-                System.out.printf("run %d: encode+binarize %.0f pairs/s; %d batches, batches/s %.0f (Java),"
-                        + " %.0f (with NDArrays); padding %.1f%% of %d padded source+target tokens%n", r + 1,
-                        encode[r], batcher.batchCount(), collate[r], tensors[r],
-                        100.0 * (padded - data.meta().source().tokens() - data.meta().target().tokens()
-                                - 2L * data.size()) / padded, padded);
+                System.out.printf("batch run %d: %.0f batches/s (Java), %.0f batches/s (with NDArrays)%n", r + 1,
+                        collate[r], tensors[r]);
             }
-            System.out.printf("median of %d: %d pairs (%d kept), encode+binarize %.0f pairs/s, %d batches of"
-                    + " --max-tokens %d, %.0f batches/s (Java), %.0f batches/s (with NDArrays)%n", runs,
-                    data.meta().report().read(), data.size(), median(encode), batcher.batchCount(), maxTokens,
-                    median(collate), median(tensors));
+            long real = data.meta().source().tokens() + data.meta().target().tokens() + 2L * data.size();
+            System.out.printf("%d pairs read, %d kept; encode+binarize: median %.0f pairs/s of %d runs%n",
+                    data.meta().report().read(), data.size(), encodeRuns == 0 ? Double.NaN : median(encode),
+                    encodeRuns);
+            System.out.printf("open %.2f s, batcher setup %.2f s: %d batches of --max-tokens %d, padding %.1f%% of"
+                    + " B*(S+T)%n", openSeconds, setupSeconds, batcher.batchCount(), maxTokens,
+                    100.0 * (padded - real) / padded);
+            System.out.printf("batches: median %.0f/s (Java), %.0f/s (with NDArrays) of %d runs x %d epochs%n",
+                    median(collate), median(tensors), batchRuns, epochs);
         }
         return 0;
     }
