@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       {@link #binarizeIfNeeded} compares to decide whether the directory is stale.</li>
  * </ul>
  * A directory is written under a temporary name next to it and renamed into place only when complete, so a
- * crash never leaves a half-written dataset behind the final name.
+ * crash never leaves a half-written dataset behind the final name. One process at a time may build a given
+ * directory.
  *
  * <pre>{@code
  * try (Vocabularies vocab = Vocabularies.joint(Path.of("spm.model"))) {
@@ -260,7 +261,14 @@ public final class BinarizedDataset {
             old = sibling(dir, "old");
             move(dir, old);
         }
-        move(temp, dir);
+        try {
+            move(temp, dir);
+        } catch (IOException e) {
+            if (old != null) {
+                move(old, dir);
+            }
+            throw e;
+        }
         if (old != null) {
             deleteTree(old);
         }

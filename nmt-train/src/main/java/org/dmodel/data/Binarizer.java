@@ -39,17 +39,18 @@ final class Binarizer {
      */
     static DatasetMeta write(Path sourceFile, Path targetFile, Vocabularies vocab, Path dir,
             BitextOptions options, DatasetMeta.Provenance provenance) throws IOException {
-        DatasetMeta.Side sourceSide = DatasetMeta.Side.forVocabulary(vocab.source().vocabSize(), 0);
-        DatasetMeta.Side targetSide = DatasetMeta.Side.forVocabulary(vocab.target().vocabSize(), 0);
+        int sourceWidth = DatasetMeta.Side.forVocabulary(vocab.source().vocabSize(), 0).idBytes();
+        int targetWidth = DatasetMeta.Side.forVocabulary(vocab.target().vocabSize(), 0).idBytes();
         long[] verdicts = new long[BitextFilter.Verdict.values().length];
-        long[] tokens = new long[2];
+        long sourceTokens = 0;
+        long targetTokens = 0;
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(options.workers(), daemonThreads());
         try (BitextReader reader = BitextReader.open(sourceFile, targetFile);
                 LittleEndianOutput srcIds = new LittleEndianOutput(dir.resolve(BinarizedDataset.SOURCE_IDS),
-                        sourceSide.idBytes());
+                        sourceWidth);
                 LittleEndianOutput tgtIds = new LittleEndianOutput(dir.resolve(BinarizedDataset.TARGET_IDS),
-                        targetSide.idBytes());
+                        targetWidth);
                 LittleEndianOutput srcOffsets = new LittleEndianOutput(
                         dir.resolve(BinarizedDataset.SOURCE_OFFSETS), 8);
                 LittleEndianOutput tgtOffsets = new LittleEndianOutput(
@@ -76,8 +77,8 @@ final class Binarizer {
                         BitextFilter.Verdict verdict = options.filter().check(s.length, t.length);
                         verdicts[verdict.ordinal()]++;
                         if (verdict == BitextFilter.Verdict.KEEP) {
-                            tokens[0] = append(s, srcIds, srcOffsets, tokens[0]);
-                            tokens[1] = append(t, tgtIds, tgtOffsets, tokens[1]);
+                            sourceTokens = append(s, srcIds, srcOffsets, sourceTokens);
+                            targetTokens = append(t, tgtIds, tgtOffsets, targetTokens);
                         }
                     }
                 }
@@ -98,8 +99,8 @@ final class Binarizer {
                     + report + "). Check that the files are line-aligned text, or raise --max-len / --max-ratio.");
         }
         DatasetMeta meta = new DatasetMeta(DatasetMeta.FORMAT, report.kept(),
-                DatasetMeta.Side.forVocabulary(vocab.source().vocabSize(), tokens[0]),
-                DatasetMeta.Side.forVocabulary(vocab.target().vocabSize(), tokens[1]), provenance, report);
+                DatasetMeta.Side.forVocabulary(vocab.source().vocabSize(), sourceTokens),
+                DatasetMeta.Side.forVocabulary(vocab.target().vocabSize(), targetTokens), provenance, report);
         meta.write(dir.resolve(BinarizedDataset.META));
         return meta;
     }
