@@ -128,7 +128,7 @@ public abstract class Attention extends ModelPart {
             q = queries(query.apply(ps, x, training), null, null);
             cached = cacheTensors(keyValue.apply(ps, memory, training), null, null);
         } else {
-            NDList parts = fused.apply(ps, x, training).split(new long[] {queryWidth}, -1);
+            NDList parts = split(fused.apply(ps, x, training), queryWidth);
             q = queries(parts.get(0), rope, angles);
             cached = cacheTensors(parts.get(1), rope, angles);
         }
@@ -164,7 +164,7 @@ public abstract class Attention extends ModelPart {
         if (cross) {
             q = queries(query.apply(ps, x, false), null, null);
         } else {
-            NDList parts = fused.apply(ps, x, false).split(new long[] {queryWidth}, -1);
+            NDList parts = split(fused.apply(ps, x, false), queryWidth);
             q = queries(parts.get(0), rope, angles);
             cache.append(cacheTensors(parts.get(1), rope, angles));
         }
@@ -173,6 +173,11 @@ public abstract class Attention extends ModelPart {
         NDArray o = Attend.attend(q, shared == null ? null : shared[0], shared == null ? null : shared[1], sharedMask,
                 rows == null ? null : rows[0], rows == null ? null : rows[1], null, beam, 0f, false);
         return finish(ps, o, false);
+    }
+
+    /** Splits a projection (B, n, q + kv) into its query part and its key/value part. */
+    private static NDList split(NDArray projected, long queryWidth) {
+        return projected.split(new long[] {queryWidth}, 2);
     }
 
     /** (N, h, m, d_h) → (N, m, h·d_h) → output projection (N, m, d). */

@@ -47,7 +47,7 @@ public final class TensorProductAttention extends Attention {
         long n = part.getShape().get(1);
         NDArray q;
         if (spec.queryFactorized()) {
-            NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, -1);
+            NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
             NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()).mul(queryScale); // (B, n, h, R_Q)
             NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles);          // (B, n, R_Q, d_h)
             q = a.matMul(bq);                                                        // (B, n, h, d_h)
@@ -68,7 +68,7 @@ public final class TensorProductAttention extends Attention {
         int rk = spec.rankK();
         int rv = spec.rankV();
         NDList f = part.split(new long[] {(long) rk * heads, (long) rk * (heads + headDim),
-                (long) rk * (heads + headDim) + (long) rv * heads}, -1);
+                (long) rk * (heads + headDim) + (long) rv * heads}, 2);
         return new NDArray[] {
                 f.get(0).reshape(b, n, heads, rk),       // A_K (B, n, h, R_K)
                 factor(f.get(1), b, n, rk, rope, angles), // B_K (B, n, R_K, d_h), rotated

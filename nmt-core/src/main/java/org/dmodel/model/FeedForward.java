@@ -39,7 +39,7 @@ final class FeedForward extends ModelPart {
             case RELU -> Activation.relu(hidden);
             case GELU -> Activation.gelu(hidden);
             case SWIGLU -> {
-                NDList ab = hidden.split(new long[] {ffnDim}, -1);
+                NDList ab = hidden.split(new long[] {ffnDim}, hidden.getShape().dimension() - 1);
                 yield Activation.swish(ab.get(0), 1f).mul(ab.get(1));
             }
         };
