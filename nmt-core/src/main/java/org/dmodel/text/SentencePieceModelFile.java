@@ -141,7 +141,10 @@ final class SentencePieceModelFile {
             switch (wire) {
                 case 0 -> varint();
                 case 1 -> pos += 8;
-                case 2 -> pos += (int) varint();
+                case 2 -> {
+                    int length = (int) varint(); // read first: `pos += varint()` would add to the old pos
+                    pos += length;
+                }
                 case 5 -> pos += 4;
                 default -> throw new IOException(file + ": unsupported protobuf wire type " + wire
                         + "; not a SentencePiece .model file");
