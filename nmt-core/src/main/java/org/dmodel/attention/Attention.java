@@ -1,0 +1,193 @@
+package org.dmodel.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import org.dmodel.config.AttentionSpec;
+
+/**
+ * Attention of one layer, in one of the variants of papers.md §2 behind one interface: {@link #forward}
+ * over whole sequences (training, and encoding for decoding), {@link #step} for one new position over an
+ * {@link AttentionCache}.
+ *
+ * <p>A self-attention has one fused projection producing the query part and the key/value part (for TPA:
+ * all A and B factors) in one matmul; a cross-attention has one projection for queries (from the target)
+ * and one for keys/values (from the encoder output). RoPE, when given, rotates queries and keys of
+ * self-attention before anything is cached, so a cached key is never rotated again. Subclasses define how
+ * the projections become queries and cache tensors, and how cache tensors become Kᵀ and V.
+ *
+ * <p>Parameters: {@code qkv} (self) or {@code query} and {@code keyValue} (cross), and {@code output}.
+ * Arrays returned belong to the manager of the input {@code x}. Thread-safe once initialized (no mutable
+ * state besides the caches passed in).
+ */
+public abstract class Attention extends ModelPart {
+    protected final int dModel;
+    protected final int heads;
+    protected final int headDim;
+    private final boolean cross;
+    private final float attentionDropout;
+    private final long queryWidth;
+    private final Projection fused;
+    private final Projection query;
+    private final Projection keyValue;
+    private final Projection output;
+
+    /**
+     * @param queryRows row blocks of the query projection (each Xavier-initialized on its own)
+     * @param keyValueRows row blocks of the key/value projection
+     * @param cross true for cross-attention (queries and keys from different sequences)
+     * @param zeroOutput true to zero-initialize the output projection
+     */
+    protected Attention(int dModel, int heads, int headDim, long[] queryRows, long[] keyValueRows, boolean cross,
+                        float attentionDropout, boolean zeroOutput) {
+        super((byte) 1);
+        this.dModel = dModel;
+        this.heads = heads;
+        this.headDim = headDim;
+        this.cross = cross;
+        this.attentionDropout = attentionDropout;
+        long qw = 0;
+        for (long r : queryRows) {
+            qw += r;
+        }
+        long kvw = 0;
+        for (long r : keyValueRows) {
+            kvw += r;
+        }
+        this.queryWidth = qw;
+        if (cross) {
+            fused = null;
+            query = addChildBlock("query", new Projection(dModel, (int) qw, Initializers.xavierUniform(queryRows)));
+            keyValue = addChildBlock("keyValue", new Projection(dModel, (int) kvw, Initializers.xavierUniform(keyValueRows)));
+        } else {
+            long[] all = new long[queryRows.length + keyValueRows.length];
+            System.arraycopy(queryRows, 0, all, 0, queryRows.length);
+            System.arraycopy(keyValueRows, 0, all, queryRows.length, keyValueRows.length);
+            fused = addChildBlock("qkv", new Projection(dModel, (int) (qw + kvw), Initializers.xavierUniform(all)));
+            query = null;
+            keyValue = null;
+        }
+        output = addChildBlock("output", new Projection(heads * headDim, dModel,
+                zeroOutput ? Initializer.ZEROS : Initializers.xavierUniform(dModel)));
+    }
+
+    /** The spec this module implements. */
+    public abstract AttentionSpec spec();
+
+    /** Elements one position adds to this module's cache (papers.md §2.2). */
+    public long cacheElementsPerToken() {
+        return Attentions.cacheElementsPerToken(spec(), heads, headDim);
+    }
+
+    /** Queries (B, h, n, d_h) from the query part of the projection, rotated and multiplied by the score scale. */
+    protected abstract NDArray queries(NDArray queryPart, RotaryEmbedding rope, RotaryEmbedding.Angles angles);
+
+    /** The cache tensors of n positions (batch axis 0) from the key/value part of the projection. */
+    protected abstract NDArray[] cacheTensors(NDArray keyValuePart, RotaryEmbedding rope, RotaryEmbedding.Angles angles);
+
+    /** Kᵀ (·, G, d_h, t) and V (·, G, t, d_h) from cache tensors. */
+    protected abstract NDArray[] keysValues(NDArray[] cacheTensors);
+
+    /** Time axis of each cache tensor. */
+    protected abstract int[] cacheTimeAxes();
+
+    /** Factor on the attention output before the output projection (TPA: 1/R_V); 1 for none. */
+    protected float outputScale() {
+        return 1f;
+    }
+
+    /** True for cross-attention. */
+    public boolean isCross() {
+        return cross;
+    }
+
+    /** A new empty cache for this module whose arrays will belong to {@code manager}. */
+    public AttentionCache newCache(NDManager manager) {
+        return new AttentionCache(manager, cacheTimeAxes());
+    }
+
+    /**
+     * Attention over whole sequences.
+     *
+     * @param x queries' input (B, n, d)
+     * @param memory keys' input (B, S, d) for cross-attention; null for self-attention
+     * @param mask additive mask broadcastable to (B, 1, n, n or S), or null
+     * @param rope rotary tables, or null (no RoPE; always null for cross-attention)
+     * @param angles the batch's rotation angles for x's positions, or null
+     * @param fill when non-null, the key/value cache tensors are stored as the cache's shared segment (encoding
+     *     the source for decoding)
+     * @return (B, n, d)
+     */
+    public NDArray forward(ParameterStore ps, NDArray x, NDArray memory, NDArray mask, RotaryEmbedding rope,
+                           RotaryEmbedding.Angles angles, AttentionCache fill, boolean training) {
+        NDArray q;
+        NDArray[] cached;
+        if (cross) {
+            q = queries(query.apply(ps, x, training), null, null);
+            cached = cacheTensors(keyValue.apply(ps, memory, training), null, null);
+        } else {
+            NDList parts = split(fused.apply(ps, x, training), queryWidth);
+            q = queries(parts.get(0), rope, angles);
+            cached = cacheTensors(parts.get(1), rope, angles);
+        }
+        if (fill != null) {
+            fill.setShared(cached);
+        }
+        NDArray[] kv = keysValues(cached);
+        NDArray o = Attend.attend(q, null, null, null, kv[0], kv[1], mask, 1, attentionDropout, training);
+        return finish(ps, o, training);
+    }
+
+    /**
+     * Fills a cross-attention cache's shared segment with the keys/values of the encoder output.
+     *
+     * @param memory encoder output (B, S, d)
+     */
+    public void encodeMemory(ParameterStore ps, NDArray memory, AttentionCache cache) {
+        cache.setShared(cacheTensors(keyValue.apply(ps, memory, false), null, null));
+    }
+
+    /**
+     * One decoding step: a self-attention appends the new position to the cache's growing segment and attends
+     * over [shared ; growing]; a cross-attention attends over the shared segment only.
+     *
+     * @param x the new positions' input (N, 1, d), N = sentences × beam
+     * @param sharedMask additive source-padding mask (B, 1, 1, S), or null
+     * @param beam hypotheses per sentence
+     * @return (N, 1, d)
+     */
+    public NDArray step(ParameterStore ps, NDArray x, AttentionCache cache, NDArray sharedMask, RotaryEmbedding rope,
+                        RotaryEmbedding.Angles angles, int beam) {
+        NDArray q;
+        if (cross) {
+            q = queries(query.apply(ps, x, false), null, null);
+        } else {
+            NDList parts = split(fused.apply(ps, x, false), queryWidth);
+            q = queries(parts.get(0), rope, angles);
+            cache.append(cacheTensors(parts.get(1), rope, angles));
+        }
+        NDArray[] shared = cache.shared() == null ? null : keysValues(cache.shared());
+        NDArray[] rows = cache.growing() == null ? null : keysValues(cache.growing());
+        NDArray o = Attend.attend(q, shared == null ? null : shared[0], shared == null ? null : shared[1], sharedMask,
+                rows == null ? null : rows[0], rows == null ? null : rows[1], null, beam, 0f, false);
+        return finish(ps, o, false);
+    }
+
+    /** Splits a projection (B, n, q + kv) into its query part and its key/value part. */
+    private static NDList split(NDArray projected, long queryWidth) {
+        return projected.split(new long[] {queryWidth}, 2);
+    }
+
+    /** (N, h, m, d_h) → (N, m, h·d_h) → output projection (N, m, d). */
+    private NDArray finish(ParameterStore ps, NDArray o, boolean training) {
+        long n = o.getShape().get(0);
+        long m = o.getShape().get(2);
+        NDArray merged = o.transpose(0, 2, 1, 3).reshape(n, m, (long) heads * headDim); // (N, m, h·d_h)
+        if (outputScale() != 1f) {
+            merged = merged.mul(outputScale());
+        }
+        return output.apply(ps, merged, training);
+    }
+}

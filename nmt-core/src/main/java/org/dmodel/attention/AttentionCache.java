@@ -1,0 +1,128 @@
+package org.dmodel.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * What one attention module keeps between decoding steps, in the tensors its variant needs (MHA/GQA:
+ * Kᵀ and V; TPA: the A and B factors of K and V, B_K already rotated), each with its own time axis.
+ *
+ * <p>Two segments: a <em>shared</em> one with one row per sentence (source keys/values, written once by
+ * encode, never reordered; LWC's source part, enc-dec cross-attention) and a <em>growing</em> one with one row
+ * per hypothesis (target positions, appended each step, reordered by beam search). Either may be empty.
+ * Growing tensors are replaced by their concatenation with the new position and the old arrays closed
+ * (a new contiguous array per step; cheaper in DJL than an in-place write into a preallocated buffer plus a
+ * slicing view, which costs the same two ops and pins the buffer's full size).
+ *
+ * <p>All arrays belong to the manager given at construction (the decoding state's). Not thread-safe.
+ */
+public final class AttentionCache implements AutoCloseable {
+    private final NDManager manager;
+    private final int[] timeAxes;
+    private NDArray[] shared;
+    private NDArray[] growing;
+
+    /**
+     * An empty cache whose tensors have the given time axes (one per tensor).
+     *
+     * @param manager the decoding state's manager, which will own every cached array
+     */
+    public AttentionCache(NDManager manager, int... timeAxes) {
+        this.manager = manager;
+        this.timeAxes = timeAxes.clone();
+    }
+
+    /** Stores the per-sentence segment (copied, so that it does not pin a larger projection output). */
+    public void setShared(NDArray[] tensors) {
+        closeAll(shared);
+        shared = own(tensors);
+    }
+
+    /** Appends one or more positions per hypothesis to the growing segment. */
+    public void append(NDArray[] tensors) {
+        if (growing == null) {
+            growing = own(tensors);
+            return;
+        }
+        NDArray[] next = new NDArray[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            next[i] = growing[i].concat(tensors[i], timeAxes[i]); // belongs to the cache's manager
+        }
+        closeAll(growing);
+        growing = next;
+    }
+
+    /** The per-sentence segment, or null. Owned by the cache. */
+    public NDArray[] shared() {
+        return shared;
+    }
+
+    /** The per-hypothesis segment, or null before the first step. Owned by the cache. */
+    public NDArray[] growing() {
+        return growing;
+    }
+
+    /** New growing row r = old row {@code rows[r]} (an int64 index array). */
+    public void reorder(NDIndex rows) {
+        growing = select(growing, rows);
+    }
+
+    /** Keeps the given sentences of the shared segment and the given rows of the growing one. */
+    public void keep(NDIndex sentences, NDIndex rows) {
+        shared = select(shared, sentences);
+        growing = select(growing, rows);
+    }
+
+    /** Bytes held by the cached arrays. */
+    public long bytes() {
+        return bytes(shared) + bytes(growing);
+    }
+
+    @Override
+    public void close() {
+        closeAll(shared);
+        closeAll(growing);
+        shared = null;
+        growing = null;
+    }
+
+    private NDArray[] own(NDArray[] tensors) {
+        NDArray[] out = new NDArray[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            out[i] = tensors[i].duplicate();
+            out[i].attach(manager);
+        }
+        return out;
+    }
+
+    private static NDArray[] select(NDArray[] tensors, NDIndex index) {
+        if (tensors == null) {
+            return null;
+        }
+        NDArray[] out = new NDArray[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            out[i] = tensors[i].get(index); // belongs to the cache's manager
+        }
+        closeAll(tensors);
+        return out;
+    }
+
+    private static long bytes(NDArray[] tensors) {
+        long n = 0;
+        if (tensors != null) {
+            for (NDArray t : tensors) {
+                n += t.size() * t.getDataType().getNumOfBytes();
+            }
+        }
+        return n;
+    }
+
+    private static void closeAll(NDArray[] tensors) {
+        if (tensors != null) {
+            for (NDArray t : tensors) {
+                t.close();
+            }
+        }
+    }
+}

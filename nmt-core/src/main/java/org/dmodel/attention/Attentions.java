@@ -1,0 +1,46 @@
+package org.dmodel.attention;
+
+import org.dmodel.config.AttentionSpec;
+
+/** Builds the attention module of a spec (style.md §2: spec → block). Stateless. */
+public final class Attentions {
+    private Attentions() {}
+
+    /**
+     * A new, uninitialized attention module.
+     *
+     * @param cross true for an encoder-decoder cross-attention
+     * @param zeroOutput zero-initialize the output projection
+     */
+    public static Attention create(AttentionSpec spec, int dModel, int heads, int headDim, boolean cross,
+                                   float attentionDropout, boolean zeroOutput) {
+        if (spec instanceof AttentionSpec.Tpa t) {
+            return new TensorProductAttention(t, dModel, heads, headDim, cross, attentionDropout, zeroOutput);
+        }
+        int kvHeads = spec instanceof AttentionSpec.Gqa g ? g.kvHeads() : heads;
+        return new GroupedQueryAttention(spec, dModel, heads, headDim, kvHeads, cross, attentionDropout, zeroOutput);
+    }
+
+    /** Elements one position adds to the cache of a module with this spec (papers.md §2.2). */
+    public static long cacheElementsPerToken(AttentionSpec spec, int heads, int headDim) {
+        if (spec instanceof AttentionSpec.Tpa t) {
+            return (long) (t.rankK() + t.rankV()) * (heads + headDim);
+        }
+        int g = spec instanceof AttentionSpec.Gqa q ? q.kvHeads() : heads;
+        return 2L * g * headDim;
+    }
+
+    /** Parameters of one attention module (weights and biases of its projections). */
+    public static long parameters(AttentionSpec spec, int dModel, int heads, int headDim) {
+        long qkv;
+        if (spec instanceof AttentionSpec.Tpa t) {
+            long q = t.queryFactorized() ? (long) t.rankQ() * (heads + headDim) : (long) heads * headDim;
+            qkv = q + (long) (t.rankK() + t.rankV()) * (heads + headDim);
+        } else {
+            int g = spec instanceof AttentionSpec.Gqa q ? q.kvHeads() : heads;
+            qkv = (long) (heads + 2 * g) * headDim;
+        }
+        long out = (long) heads * headDim;
+        return qkv * dModel + qkv + out * dModel + dModel;
+    }
+}

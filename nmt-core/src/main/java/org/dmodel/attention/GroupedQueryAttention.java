@@ -1,0 +1,64 @@
+package org.dmodel.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import org.dmodel.config.AttentionSpec;
+
+/**
+ * Multi-head attention with {@code kvHeads} = G key/value heads, each shared by h/G consecutive query heads
+ * (papers.md §2.1); G = h is standard multi-head attention, G = 1 multi-query attention. Caches Kᵀ
+ * (·, G, d_h, t) and V (·, G, t, d_h): 2·G·d_h elements per position. Thread-safe once initialized.
+ */
+public final class GroupedQueryAttention extends Attention {
+    private final int kvHeads;
+    private final AttentionSpec spec;
+    private final float scale;
+
+    /** A GQA module; {@code spec} is reported as given (MHA, or GQA/MQA with {@code kvHeads}). */
+    public GroupedQueryAttention(AttentionSpec spec, int dModel, int heads, int headDim, int kvHeads, boolean cross,
+                                 float attentionDropout, boolean zeroOutput) {
+        super(dModel, heads, headDim, new long[] {(long) heads * headDim},
+                new long[] {(long) kvHeads * headDim, (long) kvHeads * headDim}, cross, attentionDropout, zeroOutput);
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("kvHeads=" + kvHeads + " does not divide heads=" + heads);
+        }
+        this.kvHeads = kvHeads;
+        this.spec = spec;
+        this.scale = (float) (1 / Math.sqrt(headDim));
+    }
+
+    @Override
+    public AttentionSpec spec() {
+        return spec;
+    }
+
+    @Override
+    protected NDArray queries(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        long b = part.getShape().get(0);
+        long n = part.getShape().get(1);
+        NDArray q = part.reshape(b, n, heads, headDim); // (B, n, h, d_h)
+        if (angles != null) {
+            q = rope.apply(q, angles);
+        }
+        return q.mul(scale).transpose(0, 2, 1, 3); // (B, h, n, d_h)
+    }
+
+    @Override
+    protected NDArray[] cacheTensors(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        long b = part.getShape().get(0);
+        long n = part.getShape().get(1);
+        NDList kv = part.reshape(b, n, 2L * kvHeads, headDim).split(2, 2); // 2 × (B, n, G, d_h)
+        NDArray k = angles != null ? rope.apply(kv.get(0), angles) : kv.get(0);
+        return new NDArray[] {k.transpose(0, 2, 3, 1), kv.get(1).transpose(0, 2, 1, 3)}; // Kᵀ (B, G, d_h, n), V (B, G, n, d_h)
+    }
+
+    @Override
+    protected NDArray[] keysValues(NDArray[] cached) {
+        return cached;
+    }
+
+    @Override
+    protected int[] cacheTimeAxes() {
+        return new int[] {3, 2};
+    }
+}

@@ -1,0 +1,105 @@
+package org.dmodel.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import org.dmodel.config.AttentionSpec;
+
+/**
+ * Tensor-product attention (Zhang et al. 2025, papers.md §2.1): per position, K = (1/R_K) A_Kᵀ B_K and
+ * V = (1/R_V) A_Vᵀ B_V with head factors A (h, R) and feature factors B (R, d_h), all produced by one fused
+ * projection; queries are factorized the same way (rank R_Q) or, in the K/V-only variant, come from an
+ * ordinary projection. RoPE rotates the B factors of queries and keys, so the cached B_K is final.
+ *
+ * <p>Caches the factors A_K (·, t, h, R_K), B_K (·, t, R_K, d_h), A_V (·, t, h, R_V), B_V (·, t, R_V, d_h):
+ * (R_K + R_V)(h + d_h) elements per position. Keys and values are materialized from the factors with one
+ * small batched matmul each (A (h, R) × B (R, d_h) per position), then attended as in MHA. The 1/R_Q and 1/R_K
+ * factors are folded into the query scale, 1/R_V into the output. Thread-safe once initialized.
+ */
+public final class TensorProductAttention extends Attention {
+    private final AttentionSpec.Tpa spec;
+    private final float queryScale;
+
+    /** A TPA module for {@code spec}. */
+    public TensorProductAttention(AttentionSpec.Tpa spec, int dModel, int heads, int headDim, boolean cross,
+                                  float attentionDropout, boolean zeroOutput) {
+        super(dModel, heads, headDim, queryRows(spec, heads, headDim),
+                new long[] {(long) spec.rankK() * heads, (long) spec.rankK() * headDim,
+                        (long) spec.rankV() * heads, (long) spec.rankV() * headDim},
+                cross, attentionDropout, zeroOutput);
+        this.spec = spec;
+        this.queryScale = (float) (1 / (Math.sqrt(headDim) * spec.rankK() * Math.max(1, spec.rankQ())));
+    }
+
+    private static long[] queryRows(AttentionSpec.Tpa spec, int heads, int headDim) {
+        return spec.queryFactorized()
+                ? new long[] {(long) spec.rankQ() * heads, (long) spec.rankQ() * headDim}
+                : new long[] {(long) heads * headDim};
+    }
+
+    @Override
+    public AttentionSpec spec() {
+        return spec;
+    }
+
+    @Override
+    protected NDArray queries(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        long b = part.getShape().get(0);
+        long n = part.getShape().get(1);
+        NDArray q;
+        if (spec.queryFactorized()) {
+            NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
+            NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()).mul(queryScale); // (B, n, h, R_Q)
+            NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles);          // (B, n, R_Q, d_h)
+            q = a.matMul(bq);                                                        // (B, n, h, d_h)
+        } else {
+            q = part.reshape(b, n, heads, headDim);
+            if (angles != null) {
+                q = rope.apply(q, angles);
+            }
+            q = q.mul(queryScale);
+        }
+        return q.transpose(0, 2, 1, 3); // (B, h, n, d_h)
+    }
+
+    @Override
+    protected NDArray[] cacheTensors(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        long b = part.getShape().get(0);
+        long n = part.getShape().get(1);
+        int rk = spec.rankK();
+        int rv = spec.rankV();
+        NDList f = part.split(new long[] {(long) rk * heads, (long) rk * (heads + headDim),
+                (long) rk * (heads + headDim) + (long) rv * heads}, 2);
+        return new NDArray[] {
+                f.get(0).reshape(b, n, heads, rk),       // A_K (B, n, h, R_K)
+                factor(f.get(1), b, n, rk, rope, angles), // B_K (B, n, R_K, d_h), rotated
+                f.get(2).reshape(b, n, heads, rv),       // A_V (B, n, h, R_V)
+                f.get(3).reshape(b, n, rv, headDim)};    // B_V (B, n, R_V, d_h)
+    }
+
+    private NDArray factor(NDArray part, long b, long n, int rank, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        NDArray f = part.reshape(b, n, rank, headDim); // (B, n, R, d_h)
+        return angles != null ? rope.apply(f, angles) : f;
+    }
+
+    @Override
+    protected NDArray[] keysValues(NDArray[] c) {
+        NDArray keys = c[0].matMul(c[1]).transpose(0, 2, 3, 1);   // (·, t, h, d_h) → Kᵀ (·, h, d_h, t)
+        NDArray values = c[2].matMul(c[3]).transpose(0, 2, 1, 3); // (·, t, h, d_h) → V (·, h, t, d_h)
+        return new NDArray[] {keys, values};
+    }
+
+    @Override
+    protected int[] cacheTimeAxes() {
+        return new int[] {1, 1, 1, 1};
+    }
+
+    @Override
+    protected float outputScale() {
+        return 1f / spec.rankV();
+    }
+
+    /** K = (1/R) Aᵀ B per position, materialized: A (…, h, R), B (…, R, d_h) → (…, h, d_h). For tests and tools. */
+    public static NDArray materialize(NDArray a, NDArray b) {
+        return a.matMul(b).div(a.getShape().get(a.getShape().dimension() - 1));
+    }
+}

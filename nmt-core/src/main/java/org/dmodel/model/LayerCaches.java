@@ -1,0 +1,172 @@
+package org.dmodel.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.dmodel.attention.AttentionCache;
+import org.dmodel.search.DecoderState;
+
+/**
+ * The decoding state of one batch: one {@link AttentionCache} per attention module (LWC: one per layer, with
+ * the source as shared segment; enc-dec: self-attention caches, then cross-attention caches), the source
+ * padding mask and the sources' lengths, each stored once per sentence.
+ *
+ * <p>Rows are sentence-major ({@code s * beam + j}). {@link #reorder} moves only the growing (target) segments;
+ * {@link #keep} drops finished sentences from both segments and from the per-sentence data. Owns its arrays
+ * through its own manager (a child of the one given to {@code encode}); also holds the inference
+ * {@link ParameterStore} of this state, so states of different threads share no mutable object. Not thread-safe.
+ */
+public final class LayerCaches implements DecoderState {
+    private final NDManager manager;
+    private final ParameterStore parameters;
+    private final List<AttentionCache> caches = new ArrayList<>();
+    private final int beam;
+    private int[] sourceLengths;
+    private NDArray sourceMask;
+    private int length;
+
+    LayerCaches(NDManager parent, int beam, int[] sourceLengths) {
+        if (beam < 1) {
+            throw new IllegalArgumentException("beam size must be at least 1, got " + beam);
+        }
+        this.manager = parent.newSubManager();
+        this.parameters = new ParameterStore(manager, false);
+        this.beam = beam;
+        this.sourceLengths = sourceLengths.clone();
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    ParameterStore parameters() {
+        return parameters;
+    }
+
+    /** Adds a cache and returns it; the model adds them in a fixed order and reads them back by index. */
+    AttentionCache add(AttentionCache cache) {
+        caches.add(cache);
+        return cache;
+    }
+
+    AttentionCache cache(int i) {
+        return caches.get(i);
+    }
+
+    /** The caches, in the model's order (read-only). */
+    public List<AttentionCache> caches() {
+        return Collections.unmodifiableList(caches);
+    }
+
+    void setSourceMask(NDArray mask) {
+        sourceMask = mask;
+    }
+
+    /** Additive source-padding mask (B, 1, 1, S), owned by the state. */
+    NDArray sourceMask() {
+        return sourceMask;
+    }
+
+    /** Real source lengths (with EOS) of the live sentences. */
+    int[] sourceLengths() {
+        return sourceLengths;
+    }
+
+    void advance() {
+        length++;
+    }
+
+    @Override
+    public int beamSize() {
+        return beam;
+    }
+
+    @Override
+    public int liveSentences() {
+        return sourceLengths.length;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public void reorder(int[] origins) {
+        int rows = liveSentences() * beam;
+        if (origins.length != rows) {
+            throw new IllegalArgumentException("reorder: " + origins.length + " origins for " + rows + " rows");
+        }
+        boolean identity = true;
+        long[] index = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            if (origins[r] / beam != r / beam) {
+                throw new IllegalArgumentException("reorder: row " + r + " cannot continue row " + origins[r]
+                        + " of another sentence");
+            }
+            identity &= origins[r] == r;
+            index[r] = origins[r];
+        }
+        if (identity || length == 0) {
+            return;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDIndex rowIndex = new NDIndex("{}", scratch.create(index));
+            for (AttentionCache c : caches) {
+                c.reorder(rowIndex);
+            }
+        }
+    }
+
+    @Override
+    public void keep(int[] sentences) {
+        int live = liveSentences();
+        long[] sentenceIndex = new long[sentences.length];
+        long[] rowIndex = new long[sentences.length * beam];
+        int[] lengths = new int[sentences.length];
+        for (int i = 0; i < sentences.length; i++) {
+            int s = sentences[i];
+            if (s < 0 || s >= live || (i > 0 && s <= sentences[i - 1])) {
+                throw new IllegalArgumentException("keep: sentence indices must be increasing and below " + live
+                        + ", got " + java.util.Arrays.toString(sentences));
+            }
+            sentenceIndex[i] = s;
+            lengths[i] = sourceLengths[s];
+            for (int j = 0; j < beam; j++) {
+                rowIndex[i * beam + j] = (long) s * beam + j;
+            }
+        }
+        if (sentences.length == live) {
+            return;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDIndex bySentence = new NDIndex("{}", scratch.create(sentenceIndex));
+            NDIndex byRow = new NDIndex("{}", scratch.create(rowIndex));
+            for (AttentionCache c : caches) {
+                c.keep(bySentence, byRow);
+            }
+            NDArray mask = sourceMask.get(bySentence);
+            sourceMask.close();
+            sourceMask = mask;
+        }
+        sourceLengths = lengths;
+    }
+
+    @Override
+    public long cacheBytes() {
+        long n = 0;
+        for (AttentionCache c : caches) {
+            n += c.bytes();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,174 @@
+package org.dmodel.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.dmodel.attention.RotaryEmbedding;
+import org.dmodel.config.ModelConfig;
+import org.dmodel.search.DecoderState;
+import org.dmodel.search.StepModel;
+
+/**
+ * A translation model: a DJL block for training ({@link #logits}) and a {@link StepModel} for decoding
+ * ({@link #encode}, {@link #step}), sharing parameters and layer code. Built from a {@link ModelConfig} by
+ * {@link Models#create}; two architectures: {@link LayerwiseCoordinatedModel} and {@link EncoderDecoderModel}.
+ *
+ * <p>{@link Block#forward} takes {@code NDList[source, targetIn]} and returns {@code NDList[logits]}.
+ * Constant tables (RoPE, sinusoids) are built once in a child manager of the one given to
+ * {@link #initialize}; the parameter manager holds nothing else. Decoding is thread-safe (each
+ * {@link DecoderState} owns its arrays and parameter store); training is not.
+ */
+public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
+    protected final ModelConfig config;
+    protected final Embeddings embeddings;
+    private NDManager constants;
+    private RotaryEmbedding rope;
+
+    protected Seq2SeqModel(ModelConfig config) {
+        super((byte) 1);
+        this.config = config;
+        this.embeddings = addChildBlock("embeddings", new Embeddings(config));
+    }
+
+    /** The configuration this model was built from. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /**
+     * Teacher-forced logits for training and scoring.
+     *
+     * @param source (B, S) int32 source ids, each row tokens + [eos], padded with the pad id
+     * @param targetIn (B, T) int32 target input, [bos] + tokens, padded
+     * @param training true to apply dropout
+     * @return (B, T, V) float32 logits (not normalized), in the manager of {@code source}
+     */
+    public abstract NDArray logits(ParameterStore ps, NDArray source, NDArray targetIn, boolean training);
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() != 2) {
+            throw new IllegalArgumentException("a translation model takes [source, targetIn], got " + inputs.size()
+                    + " arrays");
+        }
+        return new NDList(logits(ps, inputs.get(0), inputs.get(1), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape target = inputShapes.length > 1 ? inputShapes[1] : new Shape(1, 1);
+        return new Shape[] {new Shape(target.get(0), target.get(1), config.vocab().size())};
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        if (constants == null) {
+            constants = manager.newSubManager();
+            if (config.positions() == ModelConfig.Positions.ROPE) {
+                rope = new RotaryEmbedding(constants, config.headDim(), config.maxPositions());
+            }
+        }
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (Block child : getChildren().values()) {
+            child.initialize(manager, dataType, inputShapes);
+        }
+    }
+
+    /** The RoPE tables, or null when positions are not RoPE. */
+    protected RotaryEmbedding rope() {
+        return rope;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocab().size();
+    }
+
+    /** Fails with a clear message when a sequence needs positions beyond the model's table. */
+    protected void checkPositions(int longest) {
+        if (longest > config.maxPositions()) {
+            throw new IllegalArgumentException("a sequence needs " + longest + " positions but the model has maxPositions="
+                    + config.maxPositions() + "; shorten the input or train a model with a larger maxPositions");
+        }
+    }
+
+    /** Additive key-padding mask (B, 1, 1, S) from ids, without leaving the device: pad → BLOCKED. */
+    protected NDArray paddingMask(NDArray ids) {
+        long b = ids.getShape().get(0);
+        long s = ids.getShape().get(1);
+        return ids.eq(config.sourceVocabulary().specialIds().pad()).toType(DataType.FLOAT32, false)
+                .mul(org.dmodel.attention.Masks.BLOCKED).reshape(b, 1, 1, s); // (B, 1, 1, S)
+    }
+
+    /** Pads sentences into a (B, S) int32 array in {@code manager}. */
+    protected NDArray padded(NDManager manager, int[][] sentences, int width) {
+        int pad = config.sourceVocabulary().specialIds().pad();
+        int[] flat = new int[sentences.length * width];
+        java.util.Arrays.fill(flat, pad);
+        for (int b = 0; b < sentences.length; b++) {
+            System.arraycopy(sentences[b], 0, flat, b * width, sentences[b].length);
+        }
+        return manager.create(flat, new Shape(sentences.length, width));
+    }
+
+    /** 0, 1, …, n-1 as a (1, n) int32 array, plus {@code offset}. */
+    protected static NDArray range(NDManager manager, int offset, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = offset + i;
+        }
+        return manager.create(p, new Shape(1, n));
+    }
+
+    /** Checks the step's inputs against the state and returns the tokens as (N, 1) int32 in {@code manager}. */
+    protected NDArray stepTokens(LayerCaches state, int[] lastTokens, NDManager manager) {
+        int rows = state.liveSentences() * state.beamSize();
+        if (lastTokens.length != rows) {
+            throw new IllegalArgumentException("step: " + lastTokens.length + " tokens for " + rows + " rows");
+        }
+        return manager.create(lastTokens, new Shape(rows, 1));
+    }
+
+    /** Log-probabilities (N, V) of hidden states (N, 1, d) after the final norm. */
+    protected NDArray logProbabilities(ParameterStore ps, NDArray hidden) {
+        NDArray logits = embeddings.logits(ps, hidden, false); // (N, 1, V)
+        return logits.reshape(logits.getShape().get(0), -1).logSoftmax(-1); // (N, V)
+    }
+
+    static LayerCaches state(DecoderState state) {
+        if (!(state instanceof LayerCaches caches)) {
+            throw new IllegalArgumentException("this model steps only states it created with encode, got "
+                    + state.getClass().getName());
+        }
+        return caches;
+    }
+
+    static int[] lengths(int[][] sources) {
+        int[] lengths = new int[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            if (sources[i].length == 0) {
+                throw new IllegalArgumentException("source " + i + " is empty; every source ends with EOS");
+            }
+            lengths[i] = sources[i].length;
+        }
+        return lengths;
+    }
+
+    static int max(int[] values) {
+        int m = 0;
+        for (int v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+}
