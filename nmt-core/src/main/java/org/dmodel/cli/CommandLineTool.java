@@ -65,7 +65,7 @@ public abstract class CommandLineTool {
      * {@code public static void main(String[] args) { new MyCommand().runAndExit(args); }} (an instance method
      * named {@code main} would make that static {@code main} illegal in subclasses).
      */
-    protected final void runAndExit(String[] args) {
+    public final void runAndExit(String[] args) {
         int status = execute(args);
         System.out.flush();
         System.exit(status);

@@ -1,0 +1,196 @@
+package org.dmodel.translate;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import org.dmodel.engine.Engines;
+import org.dmodel.io.LoadedModel;
+import org.dmodel.io.ModelDirectory;
+import org.dmodel.model.Seq2SeqModel;
+import org.dmodel.search.Hypothesis;
+import org.dmodel.search.SearchOptions;
+import org.dmodel.search.SearchStrategies;
+import org.dmodel.search.SearchStrategy;
+import org.dmodel.text.SpecialIds;
+import org.dmodel.text.Tokenizer;
+
+/**
+ * Translates text with a trained model: the entry point for Java services and the engine behind
+ * {@code bin/nmt-translate}.
+ *
+ * <p>Create one per model and process, share it between threads, close it at shutdown:
+ * <pre>{@code
+ * try (Translator t = Translator.load(Path.of("runs/quickstart/model"))) {
+ *     String de = t.translate("How are you?");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Calls are queued to a fixed number of workers ({@link TranslatorOptions#workers()}), each
+ * decoding one call at a time in batches made only from that call's inputs, so a result never depends on
+ * what other threads asked for. Inputs come back in their order; an empty input gives an empty output.
+ */
+public final class Translator implements AutoCloseable {
+    private final LoadedModel loaded;
+    private final Seq2SeqModel model;
+    private final Tokenizer source;
+    private final Tokenizer target;
+    private final SpecialIds targetIds;
+    private final TranslatorOptions options;
+    private final SearchStrategy search;
+    private final ExecutorService workers;
+
+    private Translator(LoadedModel loaded, TranslatorOptions options) {
+        this.loaded = loaded;
+        this.model = (Seq2SeqModel) loaded.model().getBlock();
+        this.source = loaded.vocabularies().source();
+        this.target = loaded.vocabularies().target();
+        this.targetIds = target.specialIds();
+        this.options = options;
+        this.search = SearchStrategies.forOptions(options.search());
+        this.workers = Executors.newFixedThreadPool(options.workers(), r -> {
+            Thread t = new Thread(r, "dmodel-translator");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads a model directory with the default options (beam 5, CPU). */
+    public static Translator load(Path modelDir) throws IOException {
+        return load(modelDir, TranslatorOptions.defaults());
+    }
+
+    /**
+     * Loads a model directory (verifying its checksums).
+     *
+     * @throws IOException when the directory is missing, incomplete or altered (the message names the file)
+     */
+    public static Translator load(Path modelDir, TranslatorOptions options) throws IOException {
+        Device device = Engines.device(options.device());
+        if (options.threads() > 0) {
+            Engines.setThreads(options.threads());
+        }
+        return new Translator(ModelDirectory.load(modelDir, device), options);
+    }
+
+    /** The options this translator was loaded with. */
+    public TranslatorOptions options() {
+        return options;
+    }
+
+    /** Translates one sentence (best hypothesis). */
+    public String translate(String text) {
+        return translate(List.of(text)).get(0);
+    }
+
+    /** Translates sentences, returning one output per input in input order. */
+    public List<String> translate(List<String> texts) {
+        List<List<Translation>> nbest = translateNBest(texts, 1, i -> { });
+        List<String> out = new ArrayList<>(nbest.size());
+        for (List<Translation> n : nbest) {
+            out.add(n.isEmpty() ? "" : n.get(0).text());
+        }
+        return out;
+    }
+
+    /** The {@code n} best translations of one sentence, best first. */
+    public List<Translation> translateNBest(String text, int n) {
+        return translateNBest(List.of(text), n, i -> { }).get(0);
+    }
+
+    /**
+     * The {@code n} best translations of each sentence, best first, in input order.
+     *
+     * @param truncated called with the index of each input cut to {@link TranslatorOptions#maxSourceTokens()}
+     */
+    public List<List<Translation>> translateNBest(List<String> texts, int n, IntConsumer truncated) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, got " + n);
+        }
+        Future<List<List<Translation>>> f = workers.submit(() -> decode(texts, n, truncated));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while translating", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private List<List<Translation>> decode(List<String> texts, int n, IntConsumer truncated) {
+        SearchOptions so = options.search().withSpecialIds(targetIds).withNbest(Math.max(n, options.search().nbest()));
+        if (so.beam() < so.nbest()) {
+            so = so.withBeam(so.nbest());
+        }
+        int[][] ids = new int[texts.size()][];
+        List<Integer> work = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            int[] tokens = source.encode(texts.get(i));
+            if (tokens.length == 0) {
+                continue; // an empty line translates to an empty line
+            }
+            if (tokens.length >= options.maxSourceTokens()) {
+                tokens = Arrays.copyOf(tokens, options.maxSourceTokens() - 1);
+                truncated.accept(i);
+            }
+            int[] withEos = Arrays.copyOf(tokens, tokens.length + 1);
+            withEos[tokens.length] = source.specialIds().eos();
+            ids[i] = withEos;
+            work.add(i);
+        }
+        List<List<Translation>> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            out.add(List.of());
+        }
+        for (int[] batch : LengthBatches.plan(work, ids, options.maxBatchSentences(), options.maxBatchTokens())) {
+            int[][] sources = new int[batch.length][];
+            for (int j = 0; j < batch.length; j++) {
+                sources[j] = ids[batch[j]];
+            }
+            List<List<Hypothesis>> hyps;
+            try (NDManager manager = loaded.model().getNDManager().newSubManager()) {
+                hyps = search.search(model, sources, so, manager);
+            }
+            for (int j = 0; j < batch.length; j++) {
+                List<Translation> ts = new ArrayList<>();
+                for (Hypothesis h : hyps.get(j)) {
+                    if (ts.size() == n) {
+                        break;
+                    }
+                    ts.add(new Translation(target.decode(h.tokens()), h.tokens(), h.score()));
+                }
+                out.set(batch[j], ts);
+            }
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (ids[i] == null) {
+                out.set(i, List.of(new Translation("", new int[0], 0.0)));
+            }
+        }
+        return out;
+    }
+
+    /** Stops the workers and frees the model. */
+    @Override
+    public void close() {
+        workers.shutdown();
+        loaded.close();
+    }
+}

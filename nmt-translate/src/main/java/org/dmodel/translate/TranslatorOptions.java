@@ -1,0 +1,102 @@
+package org.dmodel.translate;
+
+import org.dmodel.search.SearchOptions;
+
+/**
+ * How a {@link Translator} decodes and batches. Immutable; build with {@link #builder()}.
+ *
+ * @param search beam size, length penalty, length limits, n-best, sampling (see {@link SearchOptions}; default
+ *     beam 5, lenpen 1.0)
+ * @param device {@code cpu} (default), {@code gpu} or {@code gpu:N}
+ * @param threads libtorch intra-op threads; 0 (default) leaves the engine's setting (the number of cores)
+ * @param maxBatchSentences most sentences decoded together (default 64)
+ * @param maxBatchTokens most source tokens decoded together, padding included (default 4096)
+ * @param workers calls decoded at the same time; each worker decodes one call at a time (default 1: calls are
+ *     served one after the other, each using all intra-op threads)
+ * @param maxSourceTokens longer inputs are truncated to this many tokens (default 1024)
+ */
+public record TranslatorOptions(SearchOptions search, String device, int threads, int maxBatchSentences,
+        int maxBatchTokens, int workers, int maxSourceTokens) {
+
+    public TranslatorOptions {
+        if (maxBatchSentences < 1 || maxBatchTokens < 1 || workers < 1 || maxSourceTokens < 1 || threads < 0) {
+            throw new IllegalArgumentException("batch sizes, workers and maxSourceTokens must be >= 1, threads >= 0");
+        }
+    }
+
+    /** The defaults listed above. */
+    public static TranslatorOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.search = search;
+        b.device = device;
+        b.threads = threads;
+        b.maxBatchSentences = maxBatchSentences;
+        b.maxBatchTokens = maxBatchTokens;
+        b.workers = workers;
+        b.maxSourceTokens = maxSourceTokens;
+        return b;
+    }
+
+    /** Mutable builder for {@link TranslatorOptions}; not thread-safe. */
+    public static final class Builder {
+        private SearchOptions search = SearchOptions.DEFAULTS;
+        private String device = "cpu";
+        private int threads;
+        private int maxBatchSentences = 64;
+        private int maxBatchTokens = 4096;
+        private int workers = 1;
+        private int maxSourceTokens = 1024;
+
+        private Builder() {}
+
+        public Builder search(SearchOptions v) {
+            search = v;
+            return this;
+        }
+
+        public Builder device(String v) {
+            device = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder maxBatchSentences(int v) {
+            maxBatchSentences = v;
+            return this;
+        }
+
+        public Builder maxBatchTokens(int v) {
+            maxBatchTokens = v;
+            return this;
+        }
+
+        public Builder workers(int v) {
+            workers = v;
+            return this;
+        }
+
+        public Builder maxSourceTokens(int v) {
+            maxSourceTokens = v;
+            return this;
+        }
+
+        public TranslatorOptions build() {
+            return new TranslatorOptions(search, device, threads, maxBatchSentences, maxBatchTokens, workers,
+                    maxSourceTokens);
+        }
+    }
+}
