@@ -200,6 +200,18 @@ public final class Bleu implements Metric {
         }
     }
 
+    /** The corpus BLEU with its counts, totals, precisions, BP and lengths. */
+    @Override
+    public BleuScore corpusScore(List<String> hypotheses, List<List<String>> references) {
+        return score(statistics(hypotheses, references).sum());
+    }
+
+    /** Sentence BLEU; sacreBLEU's CLI builds the metric with effective order for this. */
+    @Override
+    public BleuScore sentenceScore(String hypothesis, List<String> references) {
+        return (BleuScore) Metric.super.sentenceScore(hypothesis, references);
+    }
+
     @Override
     public BleuScore score(double[] s) {
         long sysLen = (long) s[0];

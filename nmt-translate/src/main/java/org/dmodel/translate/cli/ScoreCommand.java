@@ -100,14 +100,14 @@ public final class ScoreCommand extends CommandLineTool {
             System.out.println(name() + " " + Signature.VERSION);
             return 0;
         }
-        String format = t.get(cmd, "format");
+        String format = last(cmd, t, "format");
         if (!format.equals("json") && !format.equals("text")) {
             throw new UsageException("--format " + format + ": use json or text.");
         }
         boolean sentenceLevel = t.has(cmd, "sentence-level");
         boolean paired = t.has(cmd, "paired-bs");
         boolean confidence = t.has(cmd, "confidence");
-        int width = t.getInt(cmd, "width", 0);
+        int width = whole(cmd, t, "width", 0);
         boolean scoreOnly = t.has(cmd, "score-only");
         boolean shortSig = t.has(cmd, "short");
 
@@ -171,7 +171,7 @@ public final class ScoreCommand extends CommandLineTool {
             out.print(sb);
         } else if (systems.size() == 1) {
             List<String> results = new ArrayList<>();
-            int resamples = t.getInt(cmd, "confidence-n", 1);
+            int resamples = whole(cmd, t, "confidence-n", 1);
             for (Metric metric : metrics) {
                 Statistics stats = metric.statistics(systems.get(0), refs);
                 Score score = metric.score(stats.sum());
@@ -191,7 +191,7 @@ public final class ScoreCommand extends CommandLineTool {
             out.print(singleSystemOutput(results, format.equals("json")));
         } else {
             MultiSystemReport report = new MultiSystemReport(sysNames, width, shortSig);
-            int resamples = t.getInt(cmd, "paired-bs-n", 1);
+            int resamples = whole(cmd, t, "paired-bs-n", 1);
             for (Metric metric : metrics) {
                 List<Statistics> stats = new ArrayList<>();
                 for (List<String> sys : systems) {
@@ -219,28 +219,56 @@ public final class ScoreCommand extends CommandLineTool {
         switch (name) {
             case "bleu": {
                 Bleu.Smoothing smoothing;
-                String tokenizer = t.get(cmd, "tokenize");
+                String tokenizer = last(cmd, t, "tokenize");
                 try {
-                    smoothing = Bleu.Smoothing.forName(t.get(cmd, "smooth-method"));
+                    smoothing = Bleu.Smoothing.forName(last(cmd, t, "smooth-method"));
                     Tokenizers.forName(tokenizer);
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
-                double smoothValue = t.get(cmd, "smooth-value") == null ? Double.NaN
-                        : t.getDouble(cmd, "smooth-value", 0.0, Double.MAX_VALUE);
+                double smoothValue = last(cmd, t, "smooth-value") == null ? Double.NaN : number(cmd, t, "smooth-value");
                 // sacreBLEU always uses effective order for sentence-level BLEU.
                 return new Bleu(new Bleu.Options(tokenizer, t.has(cmd, "lowercase"), smoothing, smoothValue,
                         sentenceLevel, t.has(cmd, "force")));
             }
             case "chrf":
-                return new Chrf(new Chrf.Options(t.getInt(cmd, "chrf-char-order", 1), t.getInt(cmd, "chrf-word-order", 0),
-                        t.getInt(cmd, "chrf-beta", 0), t.has(cmd, "chrf-lowercase"), t.has(cmd, "chrf-whitespace"),
+                return new Chrf(new Chrf.Options(whole(cmd, t, "chrf-char-order", 1), whole(cmd, t, "chrf-word-order", 0),
+                        whole(cmd, t, "chrf-beta", 0), t.has(cmd, "chrf-lowercase"), t.has(cmd, "chrf-whitespace"),
                         t.has(cmd, "chrf-eps-smoothing")));
             case "ter":
                 return new Ter(new Ter.Options(t.has(cmd, "ter-normalized"), t.has(cmd, "ter-no-punct"),
                         t.has(cmd, "ter-asian-support"), t.has(cmd, "ter-case-sensitive")));
             default:
                 throw new IllegalStateException("unhandled metric " + name);
+        }
+    }
+
+    /** The option's last value, as argparse keeps it when an option is repeated, else its default. */
+    private static String last(CommandLine cmd, OptionTable t, String name) {
+        String[] values = cmd.getOptionValues(name);
+        return values != null && values.length > 0 ? values[values.length - 1] : t.get(cmd, name);
+    }
+
+    private static int whole(CommandLine cmd, OptionTable t, String name, int min) {
+        String v = last(cmd, t, name);
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " " + v + ": expected a whole number.");
+        }
+        if (n < min) {
+            throw new UsageException("--" + name + " " + v + ": must be at least " + min + ".");
+        }
+        return n;
+    }
+
+    private static double number(CommandLine cmd, OptionTable t, String name) {
+        String v = last(cmd, t, name);
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " " + v + ": expected a number.");
         }
     }
 
