@@ -45,10 +45,17 @@ public final class OptionTable {
         return options;
     }
 
-    /** The value given on the command line, else the declared default (possibly null). */
+    /**
+     * The value given on the command line (the last one when the option is repeated, as argparse does),
+     * else the declared default (possibly null).
+     */
     public String get(CommandLine cmd, String longName) {
         checkDeclared(longName);
-        return cmd.hasOption(longName) ? cmd.getOptionValue(longName) : defaults.get(longName);
+        if (!cmd.hasOption(longName)) {
+            return defaults.get(longName);
+        }
+        String[] given = cmd.getOptionValues(longName);
+        return given == null || given.length == 0 ? cmd.getOptionValue(longName) : given[given.length - 1];
     }
 
     /** Like {@link #get} but fails with a usage error when neither a value nor a default exists. */

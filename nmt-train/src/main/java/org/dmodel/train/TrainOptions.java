@@ -63,7 +63,7 @@ public final class TrainOptions {
             throw new UsageException(e.getMessage());
         }
         try {
-            LrSchedule schedule = new LrSchedule(kind, t.getDouble(cmd, "lr", 1e-12, 10), t.getInt(cmd, "warmup-steps", 0),
+            LrSchedule schedule = new LrSchedule(kind, t.getDouble(cmd, "lr", Double.MIN_NORMAL, Double.MAX_VALUE), t.getInt(cmd, "warmup-steps", 0),
                     maxSteps);
             return new TrainConfig(Path.of(t.require(cmd, "save-dir")), t.getInt(cmd, "max-tokens", 1),
                     t.getInt(cmd, "update-freq", 1), maxSteps, t.getInt(cmd, "max-epochs", 0), schedule, beta1, beta2,

@@ -1,0 +1,183 @@
+package org.dmodel.train.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dmodel.io.LoadedModel;
+import org.dmodel.io.ModelDirectory;
+import org.dmodel.train.Checkpoints;
+import org.dmodel.train.TrainingFixtures;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** End-to-end behaviour of {@code nmt-train} on a tiny reverse-the-words task, in process. */
+class TrainCommandTest {
+    @TempDir
+    static Path data;
+    static Path train;
+    static Path valid;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void corpus() throws IOException {
+        train = TrainingFixtures.reverseTask(data, "train", 600, 1);
+        valid = TrainingFixtures.reverseTask(data, "valid", 40, 2);
+    }
+
+    /** Runs nmt-train with the common options plus {@code extra}; returns (status, stderr). */
+    static Run train(Path saveDir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--train", train.toString(), "--src-lang", "en", "--tgt-lang", "de",
+                "--spm", TrainingFixtures.SPM.toString(), "--save-dir", saveDir.toString(), "--preset", "tiny",
+                "--max-tokens", "400", "--lr", "3e-3", "--warmup-steps", "5", "--log-every", "1", "--seed", "7"));
+        args.addAll(List.of(extra));
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int status = new TrainCommand().execute(args.toArray(String[]::new));
+            return new Run(status, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    record Run(int status, String err) {}
+
+    static double[] losses(Path saveDir) throws IOException {
+        return TrainingFixtures.metrics(saveDir, "train").stream().mapToDouble(o -> o.get("loss").getAsDouble())
+                .toArray();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"encdec, mha", "encdec, gqa:1", "encdec, tpa:2/1/1", "lwc, mha", "lwc, gqa:1", "lwc, tpa-kv:1/1"})
+    void lossFallsOnAReverseTask(String arch, String attention) throws IOException {
+        Path dir = work.resolve("run");
+        Run r = train(dir, "--arch", arch, "--attention", attention, "--max-steps", "60", "--dropout", "0");
+        assertEquals(0, r.status(), r.err());
+        double[] loss = losses(dir);
+        assertEquals(60, loss.length);
+        double first = (loss[0] + loss[1] + loss[2]) / 3;
+        double last = (loss[57] + loss[58] + loss[59]) / 3;
+        assertTrue(last < 0.6 * first, arch + " " + attention + ": loss " + first + " -> " + last);
+    }
+
+    @Test
+    void resumingAfterAStopGivesTheSameLossesAsAnUninterruptedRun() throws IOException {
+        Path straight = work.resolve("straight");
+        assertEquals(0, train(straight, "--max-steps", "12", "--dropout", "0.1").status());
+        Path resumed = work.resolve("resumed");
+        assertEquals(0, train(resumed, "--max-steps", "5", "--dropout", "0.1").status());
+        Run second = train(resumed, "--max-steps", "12", "--dropout", "0.1");
+        assertEquals(0, second.status(), second.err());
+        assertArrayEquals(losses(straight), losses(resumed), 0.0, "bit-identical losses after resume on CPU");
+    }
+
+    @Test
+    void averagingTwoIdenticalCheckpointsReturnsTheSameParameters() throws Exception {
+        Path dir = work.resolve("avg");
+        assertEquals(0, train(dir, "--max-steps", "3").status());
+        Path last = dir.resolve(Checkpoints.LAST);
+        Path out = work.resolve("averaged");
+        assertEquals(0, new AverageCommand().execute("--inputs", last.toString(), last.toString(), "--output",
+                out.toString()));
+        try (LoadedModel a = ModelDirectory.load(last, Device.cpu());
+                LoadedModel b = ModelDirectory.load(out, Device.cpu())) {
+            List<Parameter> pa = a.block().getParameters().values();
+            List<Parameter> pb = b.block().getParameters().values();
+            for (int i = 0; i < pa.size(); i++) {
+                assertArrayEquals(pa.get(i).getArray().toFloatArray(), pb.get(i).getArray().toFloatArray(), 1e-7f);
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointWriteThatFailsLeavesTheLastGoodOneLoadable() throws Exception {
+        Path dir = work.resolve("crash");
+        assertEquals(0, train(dir, "--max-steps", "2").status());
+        Checkpoints cp = new Checkpoints(dir, 0);
+        byte[] before = Files.readAllBytes(cp.path(Checkpoints.LAST).resolve(ModelDirectory.PARAMETERS));
+        try {
+            cp.save(Checkpoints.LAST, tmp -> {
+                Files.writeString(tmp.resolve(ModelDirectory.PARAMETERS), "half a file");
+                throw new IOException("simulated crash in the middle of a checkpoint");
+            });
+        } catch (IOException expected) {
+            // the write failed as arranged
+        }
+        // a crash between the two renames leaves only NAME.old: recover() puts it back
+        Files.move(cp.path(Checkpoints.LAST), dir.resolve(Checkpoints.LAST + ".old"));
+        cp.recover();
+        assertArrayEquals(before, Files.readAllBytes(cp.path(Checkpoints.LAST).resolve(ModelDirectory.PARAMETERS)));
+        try (LoadedModel m = ModelDirectory.load(cp.path(Checkpoints.LAST), Device.cpu())) {
+            assertTrue(m.block().getParameters().size() > 0);
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "temporaries removed");
+        }
+        // and training resumes from it
+        Run r = train(dir, "--max-steps", "4");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("resuming from"), r.err());
+    }
+
+    @Test
+    void divergingTrainingSkipsUpdatesThenStopsWithAClearError() {
+        Run r = train(work.resolve("nan"), "--max-steps", "50", "--lr", "1e30", "--warmup-steps", "0",
+                "--max-nan-in-row", "3", "--lr-scheduler", "fixed");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("update skipped"), r.err());
+        assertTrue(r.err().contains("--max-nan-in-row 3"), r.err());
+    }
+
+    @Test
+    void badOptionsGiveClearErrors() {
+        Run betas = train(work.resolve("b"), "--max-steps", "1", "--adam-betas", "0.9");
+        assertEquals(2, betas.status());
+        assertTrue(betas.err().contains("--adam-betas 0.9: expected two numbers"), betas.err());
+        Run noEnd = train(work.resolve("e"));
+        assertEquals(2, noEnd.status());
+        assertTrue(noEnd.err().contains("--max-steps, --max-epochs or --time-budget"), noEnd.err());
+        Run missing = new Run(new TrainCommand().execute("--train", data.resolve("nope").toString(), "--src-lang", "en",
+                "--tgt-lang", "de", "--spm", TrainingFixtures.SPM.toString(), "--max-steps", "1", "--save-dir",
+                work.resolve("m").toString()), "");
+        assertEquals(2, missing.status());
+        Run gpu = train(work.resolve("g"), "--max-steps", "1", "--device", "gpu:7");
+        assertTrue(gpu.status() != 0);
+        assertTrue(gpu.err().contains("--device gpu:7"), gpu.err());
+    }
+
+    @Test
+    void printModelNeedsNoData() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, new TrainCommand().execute("--print-model", "--preset", "small", "--arch", "lwc",
+                    "--attention", "tpa:6/2/2;tpa:6/2/2;gqa:2"));
+        } finally {
+            System.setOut(out);
+        }
+        JsonObject summary = com.google.gson.JsonParser.parseString(captured.toString(StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        assertEquals("lwc", summary.get("architecture").getAsString());
+        assertEquals(3, summary.getAsJsonArray("layers").size());
+    }
+}
