@@ -65,7 +65,8 @@ class ModelConfigTest {
                         .attention(ModelOptions.parseSpecs("tpa:6/2/2;tpa-kv:2/2;gqa:2")).build(),
                 Presets.of("big").norm(ModelConfig.Norm.POST).activation(ModelConfig.Activation.SWIGLU)
                         .positions(ModelConfig.Positions.LEARNED).tiedEmbeddings(false).zeroInitOutput(true)
-                        .sourceVocab(new VocabInfo(300, new SpecialIds(3, 2, 1, 0))).dropout(0.3).build());
+                        .sourceVocab(new VocabInfo(300, new SpecialIds(3, 2, 1, 0))).dropout(0.3).build(),
+                Presets.of("base").heads(19).headDim(64).attention(new AttentionSpec.Tpa(6, 2, 2)).build());
         for (ModelConfig c : configs) {
             assertEquals(c, ConfigJson.parse(ConfigJson.toJson(c), "test"));
         }
@@ -103,6 +104,7 @@ class ModelConfigTest {
             ModelConfig c = Presets.of(Presets.NAMES.get(i)).build();
             assertEquals(List.of(sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3]),
                     List.of(c.layers(), c.dModel(), c.heads(), c.ffnDim()), Presets.NAMES.get(i));
+            assertEquals(c.dModel() / c.heads(), c.headDim());
         }
     }
 
