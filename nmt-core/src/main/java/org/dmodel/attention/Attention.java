@@ -23,7 +23,6 @@ import org.dmodel.config.AttentionSpec;
  * state besides the caches passed in).
  */
 public abstract class Attention extends ModelPart {
-    protected final int dModel;
     protected final int heads;
     protected final int headDim;
     private final boolean cross;
@@ -43,7 +42,6 @@ public abstract class Attention extends ModelPart {
     protected Attention(int dModel, int heads, int headDim, long[] queryRows, long[] keyValueRows, boolean cross,
                         float attentionDropout, boolean zeroOutput) {
         super((byte) 1);
-        this.dModel = dModel;
         this.heads = heads;
         this.headDim = headDim;
         this.cross = cross;
@@ -96,11 +94,6 @@ public abstract class Attention extends ModelPart {
     /** Factor on the attention output before the output projection (TPA: 1/R_V); 1 for none. */
     protected float outputScale() {
         return 1f;
-    }
-
-    /** True for cross-attention. */
-    public boolean isCross() {
-        return cross;
     }
 
     /** A new empty cache for this module whose arrays will belong to {@code manager}. */

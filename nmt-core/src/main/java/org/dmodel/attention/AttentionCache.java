@@ -11,9 +11,11 @@ import ai.djl.ndarray.index.NDIndex;
  * <p>Two segments: a <em>shared</em> one with one row per sentence (source keys/values, written once by
  * encode, never reordered; LWC's source part, enc-dec cross-attention) and a <em>growing</em> one with one row
  * per hypothesis (target positions, appended each step, reordered by beam search). Either may be empty.
- * Growing tensors are replaced by their concatenation with the new position and the old arrays closed
- * (a new contiguous array per step; cheaper in DJL than an in-place write into a preallocated buffer plus a
- * slicing view, which costs the same two ops and pins the buffer's full size).
+ * Growing tensors are replaced by their concatenation with the new position and the old arrays closed, so
+ * the bytes held are exactly what papers.md §2.2 counts. Measured against writing into a preallocated
+ * 64-position buffer and slicing a view (64 steps, Kᵀ and V of 4 heads × 64, one thread): 0.32 vs 0.46 ms per
+ * step at 1 row, 1.04 vs 0.87 ms at 32 rows; the difference is small either way, and a buffer would pin
+ * the maximum length.
  *
  * <p>All arrays belong to the manager given at construction (the decoding state's). Not thread-safe.
  */

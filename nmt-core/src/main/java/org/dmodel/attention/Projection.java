@@ -15,14 +15,10 @@ import ai.djl.training.initializer.Initializer;
 public final class Projection extends ModelPart {
     private final Parameter weight;
     private final Parameter bias;
-    private final int in;
-    private final int out;
 
     /** A projection from {@code in} to {@code out} features whose weight starts from {@code init}. */
     public Projection(int in, int out, Initializer init) {
         super((byte) 1);
-        this.in = in;
-        this.out = out;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(out, in)).optInitializer(init).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
@@ -33,25 +29,5 @@ public final class Projection extends ModelPart {
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         return Linear.linear(x, ps.getValue(weight, x.getDevice(), training), ps.getValue(bias, x.getDevice(), training))
                 .singletonOrThrow();
-    }
-
-    /** Input features. */
-    public int in() {
-        return in;
-    }
-
-    /** Output features. */
-    public int out() {
-        return out;
-    }
-
-    /** The weight parameter (out, in). */
-    public Parameter weight() {
-        return weight;
-    }
-
-    /** The bias parameter (out). */
-    public Parameter bias() {
-        return bias;
     }
 }

@@ -17,8 +17,6 @@ import ai.djl.nn.core.Embedding;
  * given at construction; read-only afterwards, so thread-safe.
  */
 public final class RotaryEmbedding implements AutoCloseable {
-    private final int headDim;
-    private final int maxPositions;
     private final NDArray cos;  // (maxPositions, d_h)
     private final NDArray sin;  // (maxPositions, d_h), first half negated
     private final NDArray swap; // (d_h, d_h) permutation: (x P)[i] = x[(i + d_h/2) mod d_h]
@@ -31,8 +29,6 @@ public final class RotaryEmbedding implements AutoCloseable {
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("RoPE needs an even head dimension, got " + headDim);
         }
-        this.headDim = headDim;
-        this.maxPositions = maxPositions;
         int half = headDim / 2;
         float[] c = new float[maxPositions * headDim];
         float[] s = new float[maxPositions * headDim];
@@ -68,11 +64,6 @@ public final class RotaryEmbedding implements AutoCloseable {
     /** Rotates {@code x} (B, n, r, d_h) by the angles (B, n, 1, d_h); the result belongs to x's manager. */
     public NDArray apply(NDArray x, Angles angles) {
         return x.mul(angles.cos()).add(x.matMul(swap).mul(angles.sin()));
-    }
-
-    /** Head dimension the tables were built for. */
-    public int headDim() {
-        return headDim;
     }
 
     @Override

@@ -45,7 +45,9 @@ public final class ConfigJson {
         o.addProperty("layers", c.layers());
         o.addProperty("dModel", c.dModel());
         o.addProperty("heads", c.heads());
-        o.addProperty("headDim", c.headDim());
+        if (c.dModel() % c.heads() != 0 || c.headDim() != c.dModel() / c.heads()) {
+            o.addProperty("headDim", c.headDim()); // only when it is not derived, so --d-model/--heads still apply
+        }
         o.addProperty("ffnDim", c.ffnDim());
         o.addProperty("norm", ModelConfig.key(c.norm()));
         o.addProperty("activation", ModelConfig.key(c.activation()));

@@ -62,6 +62,11 @@ public final class ModelSummary {
         return o;
     }
 
+    /** The summary as pretty-printed JSON text, as the CLIs print it. */
+    public static String json(ModelConfig c) {
+        return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(of(c)) + "\n";
+    }
+
     /** Total parameters of the model of {@code c} (closed form). */
     public static long parameters(ModelConfig c) {
         long n = Embeddings.parameters(c);

@@ -1,0 +1,166 @@
+package org.dmodel.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.Arrays;
+import java.util.Random;
+import org.dmodel.config.ModelConfig;
+import org.dmodel.config.ModelOptions;
+import org.dmodel.config.Presets;
+import org.dmodel.search.DecoderState;
+
+/**
+ * Speed of the models (not a test): forward + backward ms per 4096-token batch (64 × (32 source + 32 target))
+ * for the {@code small} preset, both architectures, per attention type; decoding ms per step at batch 1 and 32
+ * (32-token sources, 64 steps, fixed tokens); and TPA's factor product as matMul vs broadcast-multiply-sum.
+ *
+ * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1
+ * -cp <test classpath> org.dmodel.model.ModelBench [--steps 6] [--warmup 2] [--specs mha,gqa:2,tpa:6/2/2]}.
+ */
+public final class ModelBench {
+    private ModelBench() {}
+
+    public static void main(String[] args) {
+        int steps = 6;
+        int warmup = 2;
+        String specs = "mha,gqa:2,tpa:6/2/2,tpa-kv:2/2";
+        String archs = "encdec,lwc";
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--specs" -> specs = args[i + 1];
+                case "--arch" -> archs = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Engine.getInstance().setRandomSeed(1);
+        factorProduct();
+        System.out.printf("%-7s %-12s %10s %14s %13s %14s%n", "arch", "attention", "params", "fwd+bwd ms",
+                "decode b1 ms", "decode b32 ms");
+        for (String arch : archs.split(",")) {
+            for (String spec : specs.split(",")) {
+                ModelConfig c = Presets.of("small")
+                        .architecture(ModelConfig.parseEnum(ModelConfig.Architecture.class, "arch", arch))
+                        .attention(ModelOptions.parseSpecs(spec)).build();
+                try (Model model = Models.newModel(c, Device.cpu())) {
+                    Seq2SeqModel block = Models.block(model);
+                    double train = trainStep(block, steps, warmup);
+                    double d1 = decodeStep(block, 1, warmup);
+                    double d32 = decodeStep(block, 32, warmup);
+                    System.out.printf("%-7s %-12s %10d %14.1f %13.2f %14.2f%n", arch, spec, ModelSummary.parameters(c),
+                            train, d1, d32);
+                }
+            }
+        }
+    }
+
+    /** Median ms of forward + backward (cross-entropy) on a 64 × (32 + 32) batch. */
+    private static double trainStep(Seq2SeqModel block, int steps, int warmup) {
+        Random random = new Random(1);
+        int b = 64;
+        int n = 32;
+        int v = block.vocabSize();
+        double[] times = new double[steps];
+        for (int i = 0; i < warmup + steps; i++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray source = m.create(ids(random, b * n, v), new Shape(b, n));
+                NDArray target = m.create(ids(random, b * n, v), new Shape(b, n));
+                NDArray labels = m.create(ids(random, b * n, v), new Shape(b, n)).toType(ai.djl.ndarray.types.DataType.INT64, false);
+                ParameterStore ps = new ParameterStore(m, false);
+                long t0 = System.nanoTime();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = block.logits(ps, source, target, true);
+                    NDArray nll = logits.logSoftmax(2).gather(labels.expandDims(2), 2).neg().mean(); // CE
+                    gc.backward(nll);
+                }
+                for (Pair<String, Parameter> p : block.getParameters()) {
+                    NDArray g = p.getValue().getArray().getGradient();
+                    g.attach(m);
+                    g.subi(g);
+                }
+                if (i >= warmup) {
+                    times[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        Arrays.sort(times);
+        return times[times.length / 2];
+    }
+
+    /** Mean ms per step over 64 steps with {@code batch} 32-token sources (greedy: beam 1), after warm-up runs. */
+    private static double decodeStep(Seq2SeqModel block, int batch, int warmup) {
+        Random random = new Random(2);
+        int v = block.vocabSize();
+        int[][] sources = new int[batch][];
+        for (int s = 0; s < batch; s++) {
+            sources[s] = ids(random, 32, v);
+        }
+        double total = 0;
+        int runs = 3;
+        for (int run = 0; run < warmup + runs; run++) {
+            try (NDManager m = NDManager.newBaseManager(); DecoderState state = block.encode(sources, 1, m)) {
+                int[] tokens = new int[batch];
+                Arrays.fill(tokens, 2);
+                long t0 = System.nanoTime();
+                for (int t = 0; t < 64; t++) {
+                    try (NDManager step = m.newSubManager()) {
+                        block.step(state, tokens, step);
+                    }
+                    for (int r = 0; r < batch; r++) {
+                        tokens[r] = 4 + random.nextInt(v - 4);
+                    }
+                }
+                if (run >= warmup) {
+                    total += (System.nanoTime() - t0) / 1e6 / 64;
+                }
+            }
+        }
+        return total / runs;
+    }
+
+    /** TPA's per-position product A (h, R) × B (R, d_h): batched matMul vs broadcast multiply + sum over R. */
+    private static void factorProduct() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.randomNormal(new Shape(64, 64, 4, 2));
+            NDArray b = m.randomNormal(new Shape(64, 64, 2, 64));
+            for (int round = 0; round < 2; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    a.matMul(b).close();
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    try (NDManager s = m.newSubManager()) {
+                        NDArray a5 = a.expandDims(4);
+                        a5.attach(s);
+                        NDArray b5 = b.expandDims(2);
+                        b5.attach(s);
+                        a5.mul(b5).sum(new int[] {3});
+                    }
+                }
+                long t2 = System.nanoTime();
+                if (round == 1) {
+                    System.out.printf("TPA factor product (64,64,4,2)x(64,64,2,64): matMul %.3f ms, broadcast-mul-sum %.3f ms%n",
+                            (t1 - t0) / 50e6, (t2 - t1) / 50e6);
+                }
+            }
+        }
+    }
+
+    private static int[] ids(Random random, int n, int v) {
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = 4 + random.nextInt(v - 4);
+        }
+        return x;
+    }
+}
