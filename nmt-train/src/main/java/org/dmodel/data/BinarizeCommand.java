@@ -80,25 +80,8 @@ public final class BinarizeCommand extends CommandLineTool {
             }
             return new Path[] {Path.of(table.require(cmd, "src")), Path.of(table.require(cmd, "tgt"))};
         }
-        return new Path[] {withSuffix(prefix, table.require(cmd, "src-lang")),
-                withSuffix(prefix, table.require(cmd, "tgt-lang"))};
-    }
-
-    /** {@code P.L} or {@code P.L.gz}, whichever exists. */
-    private static Path withSuffix(String prefix, String language) {
-        Path plain = Path.of(prefix + "." + language);
-        Path gzip = Path.of(prefix + "." + language + ".gz");
-        boolean hasPlain = Files.isRegularFile(plain);
-        boolean hasGzip = Files.isRegularFile(gzip);
-        if (hasPlain && hasGzip) {
-            throw new UsageException("both " + plain + " and " + gzip + " exist. Pass the one to use with"
-                    + " --src/--tgt.");
-        }
-        if (!hasPlain && !hasGzip) {
-            throw new UsageException("neither " + plain + " nor " + gzip + " exists. Check --prefix and the"
-                    + " language suffixes.");
-        }
-        return hasPlain ? plain : gzip;
+        return new Path[] {BitextReader.languageFile(prefix, table.require(cmd, "src-lang")),
+                BitextReader.languageFile(prefix, table.require(cmd, "tgt-lang"))};
     }
 
     private static Vocabularies vocabularies(CommandLine cmd, OptionTable table) throws java.io.IOException {

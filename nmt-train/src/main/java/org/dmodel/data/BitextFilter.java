@@ -35,6 +35,7 @@ public record BitextFilter(int maxLength, double maxRatio) {
         BAD_RATIO
     }
 
+    /** Checks the bounds: {@code maxLength >= 1}, {@code maxRatio} finite and {@code >= 1}. */
     public BitextFilter {
         if (maxLength < 1) {
             throw new IllegalArgumentException("maxLength must be at least 1, got " + maxLength);

@@ -13,6 +13,7 @@ import org.dmodel.cli.OptionTable;
  * @param workers threads that run the tokenizers (at least 1); the output does not depend on it
  */
 public record BitextOptions(BitextFilter filter, int workers) {
+    /** Checks that a filter is given and {@code workers >= 1}. */
     public BitextOptions {
         if (filter == null) {
             throw new IllegalArgumentException("filter must not be null");

@@ -60,6 +60,28 @@ public final class BitextReader implements Closeable {
         }
     }
 
+    /**
+     * The file of one language of a corpus prefix, as {@code --train P --src-lang en} names it: {@code P.en} or
+     * {@code P.en.gz}, whichever exists.
+     *
+     * @throws UsageException when neither or both exist
+     */
+    public static Path languageFile(String prefix, String language) {
+        Path plain = Path.of(prefix + "." + language);
+        Path gzip = Path.of(prefix + "." + language + ".gz");
+        boolean hasPlain = Files.isRegularFile(plain);
+        boolean hasGzip = Files.isRegularFile(gzip);
+        if (hasPlain && hasGzip) {
+            throw new UsageException("both " + plain + " and " + gzip + " exist. Delete one of them, or name the"
+                    + " files one by one (nmt-binarize --src/--tgt).");
+        }
+        if (!hasPlain && !hasGzip) {
+            throw new UsageException("neither " + plain + " nor " + gzip + " exists. Check the corpus prefix and"
+                    + " the language suffixes.");
+        }
+        return hasPlain ? plain : gzip;
+    }
+
     private static TextLines openSide(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new UsageException(file + ": no such file. Check the path of the parallel data.");

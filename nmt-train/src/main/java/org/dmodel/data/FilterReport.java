@@ -11,6 +11,7 @@ package org.dmodel.data;
  * @param badRatio dropped because the length ratio exceeded {@code maxRatio}
  */
 public record FilterReport(long read, long kept, long empty, long tooLong, long badRatio) {
+    /** Checks that the dropped and kept counts add up to {@code read}. */
     public FilterReport {
         if (read != kept + empty + tooLong + badRatio) {
             throw new IllegalArgumentException("read=" + read + " is not kept + dropped: " + kept + " + " + empty

@@ -115,4 +115,17 @@ class BitextReaderTest {
         UsageException e = assertThrows(UsageException.class, () -> BitextReader.open(missing, full));
         assertEquals(missing + ": no such file. Check the path of the parallel data.", e.getMessage());
     }
+
+    @Test
+    void languageFileFindsThePlainOrTheGzipFile() throws IOException {
+        String prefix = dir.resolve("train").toString();
+        Path en = DataFixtures.write(dir.resolve("train.en"), List.of("a"));
+        Path de = DataFixtures.write(dir.resolve("train.de.gz"), List.of("b"));
+        assertEquals(en, BitextReader.languageFile(prefix, "en"));
+        assertEquals(de, BitextReader.languageFile(prefix, "de"));
+        assertThrows(UsageException.class, () -> BitextReader.languageFile(prefix, "fr"));
+        DataFixtures.write(dir.resolve("train.en.gz"), List.of("a"));
+        UsageException both = assertThrows(UsageException.class, () -> BitextReader.languageFile(prefix, "en"));
+        assertTrue(both.getMessage().startsWith("both " + en + " and " + en + ".gz exist."), both.getMessage());
+    }
 }
