@@ -20,6 +20,7 @@ import org.dmodel.config.ModelOptions;
 import org.dmodel.config.VocabInfo;
 import org.dmodel.data.BinarizedDataset;
 import org.dmodel.data.BitextOptions;
+import org.dmodel.data.BitextReader;
 import org.dmodel.engine.Engines;
 import org.dmodel.io.TextLines;
 import org.dmodel.model.ModelSummary;
@@ -92,7 +93,7 @@ public final class TrainCommand extends CommandLineTool {
         TrainConfig config = TrainOptions.resolve(cmd, t);
         String src = t.require(cmd, "src-lang");
         String tgt = t.require(cmd, "tgt-lang");
-        Path trainPrefix = Path.of(t.require(cmd, "train"));
+        String trainPrefix = t.require(cmd, "train");
         String validPrefix = t.get(cmd, "valid");
         Device device = Engines.device(t.require(cmd, "device"));
         int threads = t.getInt(cmd, "threads", 0);
@@ -105,12 +106,12 @@ public final class TrainCommand extends CommandLineTool {
             Path dataBin = Path.of(t.get(cmd, "data-bin") != null ? t.get(cmd, "data-bin")
                     : config.saveDir().resolve("data-bin").toString());
             BitextOptions bitext = BitextOptions.from(cmd, t);
-            BinarizedDataset train = BinarizedDataset.binarizeIfNeeded(textFile(trainPrefix, src),
-                    textFile(trainPrefix, tgt), vocab, dataBin.resolve("train"), bitext);
+            BinarizedDataset train = BinarizedDataset.binarizeIfNeeded(BitextReader.languageFile(trainPrefix, src),
+                    BitextReader.languageFile(trainPrefix, tgt), vocab, dataBin.resolve("train"), bitext);
             Validation validation = null;
             if (validPrefix != null) {
-                Path vs = textFile(Path.of(validPrefix), src);
-                Path vt = textFile(Path.of(validPrefix), tgt);
+                Path vs = BitextReader.languageFile(validPrefix, src);
+                Path vt = BitextReader.languageFile(validPrefix, tgt);
                 BinarizedDataset valid = BinarizedDataset.binarizeIfNeeded(vs, vt, vocab, dataBin.resolve("valid"), bitext);
                 validation = new Validation(valid, config.maxTokens(), vocab.target().specialIds(),
                         new LabelSmoothedLoss(config.labelSmoothing(), vocab.target().specialIds().pad()),
@@ -154,20 +155,6 @@ public final class TrainCommand extends CommandLineTool {
             return Vocabularies.separate(Path.of(s), Path.of(g));
         }
         throw new UsageException("give either --spm MODEL (joint vocabulary) or both --src-spm and --tgt-spm");
-    }
-
-    /** PREFIX.LANG, or PREFIX.LANG.gz when only that exists. */
-    static Path textFile(Path prefix, String lang) {
-        Path plain = Path.of(prefix + "." + lang);
-        Path gz = Path.of(plain + ".gz");
-        if (Files.isRegularFile(plain)) {
-            return plain;
-        }
-        if (Files.isRegularFile(gz)) {
-            return gz;
-        }
-        throw new UsageException(plain + ": no such file (nor " + gz.getFileName() + "). --train/--valid take a"
-                + " prefix: the files are PREFIX." + lang + " and PREFIX.<other language>.");
     }
 
     private static int[][] encodeSources(Path file, Tokenizer tok) throws IOException {
