@@ -42,9 +42,9 @@ echo "== train ($ARCH, attention $ATTENTION, preset $PRESET, $BUDGET_MINUTES min
   --train "$data/train" --valid "$data/valid" --src-lang "$SRC" --tgt-lang "$TGT" \
   --spm "$data/spm.model" --save-dir "$QUICKSTART_DIR/train" \
   --preset "$PRESET" --arch "$ARCH" --attention "$ATTENTION" \
-  --max-tokens 4096 --lr 1e-3 --warmup-steps 800 --lr-scheduler inverse_sqrt \
+  --max-tokens 4096 --lr 1.5e-3 --warmup-steps 250 --lr-scheduler inverse_sqrt \
   --dropout 0.1 --label-smoothing 0.1 --clip-norm 1.0 --seed 1 \
-  --time-budget $((BUDGET_MINUTES * 60)) --validate-every 500 --valid-beam 1 --log-every 50 \
+  --time-budget $((BUDGET_MINUTES * 60)) --validate-every 250 --valid-beam 1 --log-every 50 \
   --threads "$THREADS"
 
 # The best checkpoint (by validation BLEU) becomes the model directory; swap it in atomically.
