@@ -15,7 +15,7 @@ public final class TrainOptions {
     /** Adds the options to {@code table}. */
     public static void declare(OptionTable t) {
         t.value("save-dir", null, "DIR", "checkpoints", "where checkpoints, metrics.jsonl and the training curve go");
-        t.value("max-tokens", null, "N", "4096", "padded source+target tokens per batch (fairseq --max-tokens)");
+        t.value("max-tokens", null, "N", "4096", "tokens per batch: sentences × longest padded side, as fairseq --max-tokens");
         t.value("update-freq", null, "N", "1", "batches whose gradients are summed into one update");
         t.value("max-steps", null, "N", "0", "stop after N updates (0: no limit)");
         t.value("max-epochs", null, "N", "0", "stop after N epochs (0: no limit)");
