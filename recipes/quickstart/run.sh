@@ -63,4 +63,4 @@ gzip -dc "$data/test.$TGT.gz" > "$QUICKSTART_DIR/test.$TGT"
   -o "$QUICKSTART_DIR/test.hyp.$TGT" --beam "$BEAM" --threads "$THREADS"
 
 echo "== score" >&2
-"$root/bin/nmt-score" "$QUICKSTART_DIR/test.$TGT" -i "$QUICKSTART_DIR/test.hyp.$TGT" -m bleu chrf
+"$root/bin/nmt-score" "$QUICKSTART_DIR/test.$TGT" -i "$QUICKSTART_DIR/test.hyp.$TGT" -m bleu chrf --format text

@@ -11,7 +11,7 @@ package org.dmodel.search;
  * <p>Owns its NDArrays through its own NDManager; {@link #close()} frees them. Not thread-safe.
  */
 public interface DecoderState extends AutoCloseable {
-    /** Hypotheses per sentence (1 for greedy search and sampling). */
+    /** Hypothesis rows per sentence (1 for greedy search; the number of samples for sampling). */
     int beamSize();
 
     /** Sentences still being decoded. */
