@@ -1,26 +1,19 @@
 package org.dmodel.translate.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.cli.CommandLine;
 import org.dmodel.cli.CommandLineTool;
 import org.dmodel.cli.OptionTable;
 import org.dmodel.cli.UsageException;
+import org.dmodel.io.TextLines;
 import org.dmodel.metric.Bleu;
 import org.dmodel.metric.Chrf;
 import org.dmodel.metric.Confidence;
@@ -339,59 +332,31 @@ public final class ScoreCommand extends CommandLineTool {
 
     /** A file's lines as sacreBLEU reads them: strict UTF-8, split on '\n', trailing whitespace removed. */
     static List<String> readLines(String file) throws IOException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            bytes = file.endsWith(".gz") ? new GZIPInputStream(in).readAllBytes() : in.readAllBytes();
-        } catch (NoSuchFileException e) {
+        if (!Files.isRegularFile(Path.of(file))) {
             throw new UsageException(file + ": no such file. Check the path.");
         }
-        return decodeLines(bytes, file, true);
+        try (TextLines lines = TextLines.open(Path.of(file))) {
+            return collect(lines, true);
+        }
     }
 
-    /**
-     * Splits on '\n' (a final '\n' ends the last line rather than starting an empty one) and decodes each line
-     * as strict UTF-8; {@code strip} removes trailing Python whitespace from each line.
-     */
-    static List<String> decodeLines(byte[] bytes, String name, boolean strip) {
-        List<String> lines = new ArrayList<>();
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        int start = 0;
-        int lineNo = 1;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
-            }
-            String line;
-            try {
-                CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, start, end - start));
-                line = chars.toString();
-            } catch (CharacterCodingException e) {
-                throw new UsageException(name + ":" + lineNo + ": not valid UTF-8 (" + firstBadByte(bytes, start, end)
-                        + "). Convert the file to UTF-8.");
-            }
-            lines.add(strip ? PythonText.rstrip(line) : line);
-            start = end + 1;
-            lineNo++;
+    /** Lines of an in-memory stream (stdin); {@code strip} removes trailing Python whitespace from each line. */
+    static List<String> decodeLines(byte[] bytes, String name, boolean strip) throws IOException {
+        try (TextLines lines = TextLines.of(new java.io.ByteArrayInputStream(bytes), name)) {
+            return collect(lines, strip);
         }
-        return lines;
     }
 
-    private static String firstBadByte(byte[] bytes, int start, int end) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        for (int len = 1; start + len <= end; len++) {
-            try {
-                d.reset().decode(ByteBuffer.wrap(bytes, start, len));
-            } catch (CharacterCodingException e) {
-                // the longest valid prefix ends before the bad sequence; report the first byte after it
-                int col = len;
-                int b = bytes[start + len - 1] & 0xFF;
-                return String.format("byte 0x%02x near byte %d of the line", b, col);
+    private static List<String> collect(TextLines lines, boolean strip) throws IOException {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String l = lines.next(); l != null; l = lines.next()) {
+                out.add(strip ? PythonText.rstrip(l) : l);
             }
+        } catch (TextLines.MalformedTextException e) {
+            throw new UsageException(e.getMessage(), e);
         }
-        return "truncated character at the end of the line";
+        return out;
     }
 
     /** sacreBLEU's multi-system output: a table (text) or a list of objects (json), per system. */

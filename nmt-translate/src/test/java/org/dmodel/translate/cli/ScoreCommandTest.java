@@ -91,7 +91,7 @@ class ScoreCommandTest {
         Files.write(hyp, new byte[] {'a', '\n', 'b', (byte) 0xFF, '\n'});
         Run run = run(null, ref.toString(), "-i", hyp.toString());
         assertEquals(2, run.status());
-        assertTrue(run.err().contains(hyp + ":2: not valid UTF-8"), run.err());
+        assertTrue(run.err().contains(hyp + ":2: invalid UTF-8"), run.err());
     }
 
     @Test
