@@ -3,6 +3,7 @@ package org.dmodel.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Map;
  * runs in place on the parameter arrays. Not thread-safe.
  */
 public final class AdamW implements AutoCloseable {
+    private static final NDIndex ALL = new NDIndex("...");
     private final NDManager manager;
     private final double beta1;
     private final double beta2;
@@ -106,6 +108,38 @@ public final class AdamW implements AutoCloseable {
                 w.subi(update);
             }
         }
+    }
+
+    /**
+     * One update from the gradients that backward passes accumulated: divides them by {@code divisor} (e.g. the
+     * update's target tokens), clips them to global L2 norm {@code clipNorm} (0: no clipping), applies
+     * {@link #step} with {@code lr} unless {@code skip} or the norm is not finite, and zeroes them for the next
+     * update. Temporaries go to {@code stepManager}.
+     *
+     * @return the global gradient norm after division (not finite when the update was skipped for that reason)
+     */
+    public double stepFromGradients(NDManager stepManager, double divisor, double clipNorm, double lr, boolean skip) {
+        List<NDArray> grads = new ArrayList<>(slots.size());
+        NDArray squares = null;
+        for (Slot s : slots.values()) {
+            NDArray g = s.parameter.getArray().getGradient();
+            g.attach(stepManager); // getGradient() makes a new handle each call (djl-notes pitfall 4)
+            grads.add(g);
+            NDArray sq = g.square().sum();
+            squares = squares == null ? sq : squares.addi(sq);
+        }
+        double norm = Math.sqrt(squares.getFloat()) / divisor;
+        if (!skip && Double.isFinite(norm)) {
+            double clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0;
+            for (NDArray g : grads) {
+                g.muli(clip / divisor);
+            }
+            step(grads, lr);
+        }
+        for (NDArray g : grads) {
+            g.set(ALL, 0f); // DJL accumulates gradients across backward passes; set (not subtract) also clears NaN
+        }
+        return norm;
     }
 
     /** The trainable parameters in update order, by name. */

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -45,7 +44,6 @@ public final class TrainingLoop {
             .create();
     private static final String STATE_FILE = "trainer-state.json";
     private static final String OPTIMIZER_FILE = "optimizer.bin";
-    private static final NDIndex ALL = new NDIndex("...");
     private static final double LN2 = Math.log(2);
 
     private final TrainConfig config;
@@ -121,7 +119,6 @@ public final class TrainingLoop {
 
     private Outcome loop(TrainerState s, AdamW optimizer, MetricsLog metrics, StopSignal stop) throws IOException {
         TokenBatcher batcher = TokenBatcher.create(train, config.maxTokens(), config.seed());
-        List<Parameter> trainable = optimizer.parameters();
         LabelSmoothedLoss criterion = new LabelSmoothedLoss(config.labelSmoothing(), run.specialIds().pad());
         long startNanos = System.nanoTime();
         double elapsedBefore = s.elapsedSeconds();
@@ -140,7 +137,7 @@ public final class TrainingLoop {
                 while (group.size() < config.updateFreq() && batches.hasNext()) {
                     group.add(batches.next());
                 }
-                UpdateResult r = update(group, criterion, trainable, optimizer, step + 1);
+                UpdateResult r = update(group, criterion, optimizer, step + 1);
                 next = batches.position();
                 double elapsed = elapsedBefore + (System.nanoTime() - startNanos) / 1e9;
                 if (r.finite) {
@@ -208,8 +205,8 @@ public final class TrainingLoop {
     private record UpdateResult(boolean finite, double loss, double nll, long tokens, long sentences, double gradNorm,
             double lr) {}
 
-    private UpdateResult update(List<int[]> group, LabelSmoothedLoss criterion, List<Parameter> trainable,
-            AdamW optimizer, long updateNumber) {
+    private UpdateResult update(List<int[]> group, LabelSmoothedLoss criterion, AdamW optimizer,
+            long updateNumber) {
         Engine engine = Engine.getInstance();
         // dropout masks depend only on (seed, update): resume reproduces them
         engine.setRandomSeed((int) (config.seed() * 1_000_003L + updateNumber));
@@ -235,29 +232,10 @@ public final class TrainingLoop {
                     throw outOfMemoryOr(e);
                 }
             }
-            List<NDArray> grads = new ArrayList<>(trainable.size());
-            NDArray sq = null;
-            for (Parameter p : trainable) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(step); // getGradient() makes a new handle each call (djl-notes pitfall 4)
-                grads.add(g);
-                NDArray s = g.square().sum();
-                sq = sq == null ? s : sq.addi(s);
-            }
-            // gradients are sums over tokens: normalize by the update's target tokens, then clip
-            double norm = Math.sqrt(sq.getFloat()) / tokens;
             double lr = config.schedule().at(updateNumber);
+            // gradients are sums over tokens: normalize by the update's target tokens, then clip
+            double norm = optimizer.stepFromGradients(step, tokens, config.clipNorm(), lr, !Double.isFinite(lossSum));
             boolean finite = Double.isFinite(norm) && Double.isFinite(lossSum);
-            if (finite) {
-                double clip = config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
-                for (NDArray g : grads) {
-                    g.muli(clip / tokens);
-                }
-                optimizer.step(grads, lr);
-            }
-            for (NDArray g : grads) {
-                g.set(ALL, 0f); // DJL accumulates gradients across backward passes; set (not subtract) clears NaN too
-            }
             return new UpdateResult(finite, lossSum, nllSum, tokens, sentences, norm, lr);
         }
     }
