@@ -25,4 +25,11 @@ public record SpecialIds(int pad, int unk, int bos, int eos) {
     public boolean isControl(int id) {
         return id == pad || id == bos || id == eos;
     }
+
+    /** A model's source sequence: the tokens followed by EOS (a new array). */
+    public int[] withEos(int[] tokens) {
+        int[] out = java.util.Arrays.copyOf(tokens, tokens.length + 1);
+        out[tokens.length] = eos;
+        return out;
+    }
 }

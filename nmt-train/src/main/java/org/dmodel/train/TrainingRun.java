@@ -2,8 +2,6 @@ package org.dmodel.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,15 +73,6 @@ public final class TrainingRun implements AutoCloseable {
     /** The target vocabulary's special ids (padding, BOS, EOS used by batches and loss). */
     public SpecialIds specialIds() {
         return vocabularies.target().specialIds();
-    }
-
-    /** Number of trainable parameters. */
-    public long parameterCount() {
-        long n = 0;
-        for (Pair<String, Parameter> p : block().getParameters()) {
-            n += p.getValue().getArray().getShape().size();
-        }
-        return n;
     }
 
     /** Writes the model directory (config, parameters, SentencePiece models, manifest) into {@code dir}. */

@@ -150,9 +150,7 @@ public final class Translator implements AutoCloseable {
                 tokens = Arrays.copyOf(tokens, options.maxSourceTokens() - 1);
                 truncated.accept(i);
             }
-            int[] withEos = Arrays.copyOf(tokens, tokens.length + 1);
-            withEos[tokens.length] = source.specialIds().eos();
-            ids[i] = withEos;
+            ids[i] = source.specialIds().withEos(tokens);
             work.add(i);
         }
         List<List<Translation>> out = new ArrayList<>(texts.size());

@@ -122,7 +122,7 @@ public final class TrainCommand extends CommandLineTool {
                     LOG.warn("{} was trained with another model configuration than these options give; continuing with"
                             + " the checkpoint's: {}", run.resumedFrom(), ConfigJson.toJson(run.config()));
                 }
-                LOG.info("model: {} parameters; {}", run.parameterCount(), ModelSummary.of(run.config()).get("architecture"));
+                LOG.info("model: {} parameters; {}", ModelSummary.parameters(run.config()), run.config().architecture());
                 Console console = System.console();
                 TrainingLoop.Outcome outcome = new TrainingLoop(config, run, train, validation, console != null).run();
                 return outcome == TrainingLoop.Outcome.INTERRUPTED ? 130 : 0;
@@ -160,12 +160,8 @@ public final class TrainCommand extends CommandLineTool {
     private static int[][] encodeSources(Path file, Tokenizer tok) throws IOException {
         List<String> lines = TextLines.readAll(file);
         int[][] out = new int[lines.size()][];
-        int eos = tok.specialIds().eos();
         for (int i = 0; i < out.length; i++) {
-            int[] ids = tok.encode(lines.get(i));
-            int[] withEos = Arrays.copyOf(ids, ids.length + 1);
-            withEos[ids.length] = eos;
-            out[i] = withEos;
+            out[i] = tok.specialIds().withEos(tok.encode(lines.get(i)));
         }
         return out;
     }
