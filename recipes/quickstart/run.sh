@@ -9,6 +9,7 @@
 #   ATTENTION [mha]              mha, mqa, gqa:G, tpa:RQ/RK/RV or tpa-kv:RK/RV (one for all layers, or ';'-separated)
 #   PRESET [small]               model size preset (tiny, small, iwslt, base, big)
 #   BUDGET_MINUTES [14]          training time
+#   VALIDATE_EVERY [250]         updates between validations (best checkpoint by validation BLEU)
 #   BEAM [5]                     beam size for the test set
 #   THREADS [all cores]          intra-op threads
 #   QUICKSTART_DIR [runs/quickstart]  where everything is written; the model lands in $QUICKSTART_DIR/model
@@ -21,6 +22,7 @@ ARCH=${ARCH:-encdec}
 ATTENTION=${ATTENTION:-mha}
 PRESET=${PRESET:-small}
 BUDGET_MINUTES=${BUDGET_MINUTES:-14}
+VALIDATE_EVERY=${VALIDATE_EVERY:-250}
 BEAM=${BEAM:-5}
 THREADS=${THREADS:-0}
 QUICKSTART_DIR=${QUICKSTART_DIR:-$root/runs/quickstart}
@@ -44,7 +46,7 @@ echo "== train ($ARCH, attention $ATTENTION, preset $PRESET, $BUDGET_MINUTES min
   --preset "$PRESET" --arch "$ARCH" --attention "$ATTENTION" \
   --max-tokens 4096 --lr 1.5e-3 --warmup-steps 250 --lr-scheduler inverse_sqrt \
   --dropout 0.1 --label-smoothing 0.1 --clip-norm 1.0 --seed 1 \
-  --time-budget $((BUDGET_MINUTES * 60)) --validate-every 250 --valid-beam 1 --log-every 50 \
+  --time-budget $((BUDGET_MINUTES * 60)) --validate-every "$VALIDATE_EVERY" --valid-beam 1 --log-every 50 \
   --threads "$THREADS"
 
 # The best checkpoint (by validation BLEU) becomes the model directory; swap it in atomically.
