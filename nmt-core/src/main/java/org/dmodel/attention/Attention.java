@@ -3,6 +3,7 @@ package org.dmodel.attention;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import org.dmodel.config.AttentionSpec;
@@ -18,7 +19,12 @@ import org.dmodel.config.AttentionSpec;
  * self-attention before anything is cached, so a cached key is never rotated again. Subclasses define how
  * the projections become queries and cache tensors, and how cache tensors become Kᵀ and V.
  *
- * <p>Parameters: {@code qkv} (self) or {@code query} and {@code keyValue} (cross), and {@code output}.
+ * <p>With a gated output (PG-OP, papers.md §4) each head's output o_h is first multiplied by a per-token gate
+ * g_h = 2·sigmoid(W_g x + b_g) computed from the attention's query-side input x; W_g and b_g start at zero, so
+ * g = 1 and the module starts as the standard projection. The gates act before W_O, so caches do not change.
+ *
+ * <p>Parameters: {@code qkv} (self) or {@code query} and {@code keyValue} (cross), {@code output}, and for a
+ * gated output {@code outputGate}.
  * Arrays returned belong to the manager of the input {@code x}. Thread-safe once initialized (no mutable
  * state besides the caches passed in).
  */
@@ -32,15 +38,17 @@ public abstract class Attention extends ModelPart {
     private final Projection query;
     private final Projection keyValue;
     private final Projection output;
+    private final Projection outputGate;
 
     /**
      * @param queryRows row blocks of the query projection (each Xavier-initialized on its own)
      * @param keyValueRows row blocks of the key/value projection
      * @param cross true for cross-attention (queries and keys from different sequences)
      * @param zeroOutput true to zero-initialize the output projection
+     * @param gatedOutput true for PG-OP's per-token head gates before the output projection
      */
     protected Attention(int dModel, int heads, int headDim, long[] queryRows, long[] keyValueRows, boolean cross,
-                        float attentionDropout, boolean zeroOutput) {
+                        float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
         super((byte) 1);
         this.heads = heads;
         this.headDim = headDim;
@@ -69,6 +77,12 @@ public abstract class Attention extends ModelPart {
         }
         output = addChildBlock("output", new Projection(heads * headDim, dModel,
                 zeroOutput ? Initializer.ZEROS : Initializers.xavierUniform(dModel)));
+        outputGate = gatedOutput ? addChildBlock("outputGate", new Projection(dModel, heads, Initializer.ZEROS)) : null;
+    }
+
+    /** Parameters PG-OP's gates add to one attention module: W_g (h, d) and b_g (h). */
+    public static long outputGateParameters(int dModel, int heads) {
+        return (long) heads * (dModel + 1);
     }
 
     /** The spec this module implements. */
@@ -130,7 +144,7 @@ public abstract class Attention extends ModelPart {
         }
         NDArray[] kv = keysValues(cached);
         NDArray o = Attend.attend(q, null, null, null, kv[0], kv[1], mask, 1, attentionDropout, training);
-        return finish(ps, o, training);
+        return finish(ps, o, x, training);
     }
 
     /**
@@ -165,7 +179,7 @@ public abstract class Attention extends ModelPart {
         NDArray[] rows = cache.growing() == null ? null : keysValues(cache.growing());
         NDArray o = Attend.attend(q, shared == null ? null : shared[0], shared == null ? null : shared[1], sharedMask,
                 rows == null ? null : rows[0], rows == null ? null : rows[1], null, beam, 0f, false);
-        return finish(ps, o, false);
+        return finish(ps, o, x, false);
     }
 
     /** Splits a projection (B, n, q + kv) into its query part and its key/value part. */
@@ -173,10 +187,14 @@ public abstract class Attention extends ModelPart {
         return projected.split(new long[] {queryWidth}, 2);
     }
 
-    /** (N, h, m, d_h) → (N, m, h·d_h) → output projection (N, m, d). */
-    private NDArray finish(ParameterStore ps, NDArray o, boolean training) {
+    /** (N, h, m, d_h) → [per-head gates from x (N, m, d)] → (N, m, h·d_h) → output projection (N, m, d). */
+    private NDArray finish(ParameterStore ps, NDArray o, NDArray x, boolean training) {
         long n = o.getShape().get(0);
         long m = o.getShape().get(2);
+        if (outputGate != null) {
+            NDArray gates = Activation.sigmoid(outputGate.apply(ps, x, training)).mul(2f); // (N, m, h)
+            o = o.mul(gates.transpose(0, 2, 1).expandDims(3)); // (N, h, m, d_h)
+        }
         NDArray merged = o.transpose(0, 2, 1, 3).reshape(n, m, (long) heads * headDim); // (N, m, h·d_h)
         if (outputScale() != 1f) {
             merged = merged.mul(outputScale());

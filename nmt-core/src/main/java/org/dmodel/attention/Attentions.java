@@ -11,14 +11,17 @@ public final class Attentions {
      *
      * @param cross true for an encoder-decoder cross-attention
      * @param zeroOutput zero-initialize the output projection
+     * @param gatedOutput PG-OP's per-token head gates before the output projection
      */
     public static Attention create(AttentionSpec spec, int dModel, int heads, int headDim, boolean cross,
-                                   float attentionDropout, boolean zeroOutput) {
+                                   float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
         if (spec instanceof AttentionSpec.Tpa t) {
-            return new TensorProductAttention(t, dModel, heads, headDim, cross, attentionDropout, zeroOutput);
+            return new TensorProductAttention(t, dModel, heads, headDim, cross, attentionDropout, zeroOutput,
+                    gatedOutput);
         }
         int kvHeads = spec instanceof AttentionSpec.Gqa g ? g.kvHeads() : heads;
-        return new GroupedQueryAttention(spec, dModel, heads, headDim, kvHeads, cross, attentionDropout, zeroOutput);
+        return new GroupedQueryAttention(spec, dModel, heads, headDim, kvHeads, cross, attentionDropout, zeroOutput,
+                gatedOutput);
     }
 
     /** Elements one position adds to the cache of a module with this spec (papers.md §2.2). */

@@ -16,9 +16,10 @@ public final class GroupedQueryAttention extends Attention {
 
     /** A GQA module; {@code spec} is reported as given (MHA, or GQA/MQA with {@code kvHeads}). */
     public GroupedQueryAttention(AttentionSpec spec, int dModel, int heads, int headDim, int kvHeads, boolean cross,
-                                 float attentionDropout, boolean zeroOutput) {
+                                 float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
         super(dModel, heads, headDim, new long[] {(long) heads * headDim},
-                new long[] {(long) kvHeads * headDim, (long) kvHeads * headDim}, cross, attentionDropout, zeroOutput);
+                new long[] {(long) kvHeads * headDim, (long) kvHeads * headDim}, cross, attentionDropout, zeroOutput,
+                gatedOutput);
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("kvHeads=" + kvHeads + " does not divide heads=" + heads);
         }

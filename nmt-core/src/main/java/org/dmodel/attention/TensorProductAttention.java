@@ -21,11 +21,11 @@ public final class TensorProductAttention extends Attention {
 
     /** A TPA module for {@code spec}. */
     public TensorProductAttention(AttentionSpec.Tpa spec, int dModel, int heads, int headDim, boolean cross,
-                                  float attentionDropout, boolean zeroOutput) {
+                                  float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
         super(dModel, heads, headDim, queryRows(spec, heads, headDim),
                 new long[] {(long) spec.rankK() * heads, (long) spec.rankK() * headDim,
                         (long) spec.rankV() * heads, (long) spec.rankV() * headDim},
-                cross, attentionDropout, zeroOutput);
+                cross, attentionDropout, zeroOutput, gatedOutput);
         this.spec = spec;
         this.queryScale = (float) (1 / (Math.sqrt(headDim) * spec.rankK() * Math.max(1, spec.rankQ())));
     }

@@ -65,8 +65,13 @@ public record ModelConfig(
     /** Weight parameterization; nGPT and νGPT (papers.md §3) will be further constants. */
     public enum Parameterization { STANDARD }
 
-    /** Attention output projection; PG-OP (papers.md §4) will be a further constant. */
-    public enum OutputProjection { STANDARD }
+    /**
+     * Attention output projection: {@code STANDARD} is W_O over the concatenated heads; {@code PG_OP} (key
+     * {@code pg-op}) first scales each head's output by a per-token gate 2·sigmoid(W_g x + b_g), zero-initialized
+     * so that the layer starts as the standard projection (papers.md §4, a reconstruction: the paper's exact
+     * equations were not available).
+     */
+    public enum OutputProjection { STANDARD, PG_OP }
 
     public ModelConfig {
         Objects.requireNonNull(architecture, "architecture");
@@ -148,9 +153,9 @@ public record ModelConfig(
         return new Builder();
     }
 
-    /** Lower-case name of an enum constant, as written in JSON and on the command line. */
+    /** Lower-case name of an enum constant with '-' for '_', as written in JSON and on the command line. */
     public static String key(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

@@ -44,7 +44,9 @@ public final class ModelOptions {
                 .value("attention-dropout", null, "P", null, "dropout on attention weights (default: 0)")
                 .value("untied-embeddings", null, "BOOL", null, "true: separate output projection (default: false)")
                 .value("zero-init-output", null, "BOOL", null, "true: zero-initialize attention and FFN output"
-                        + " projections (default: false)");
+                        + " projections (default: false)")
+                .value("output-projection", null, "KIND", null, "attention output projection: standard or pg-op"
+                        + " (per-token head gates, papers.md §4) (default: standard)");
     }
 
     /** Resolves the options for a joint vocabulary. */
@@ -128,6 +130,10 @@ public final class ModelOptions {
         }
         if (t.has(cmd, "activation")) {
             b.activation(ModelConfig.parseEnum(Activation.class, "--activation", t.get(cmd, "activation")));
+        }
+        if (t.has(cmd, "output-projection")) {
+            b.outputProjection(ModelConfig.parseEnum(ModelConfig.OutputProjection.class, "--output-projection",
+                    t.get(cmd, "output-projection")));
         }
         if (t.has(cmd, "dropout")) {
             b.dropout(t.getDouble(cmd, "dropout", 0, 0.999));

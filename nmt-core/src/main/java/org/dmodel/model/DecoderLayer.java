@@ -30,11 +30,12 @@ final class DecoderLayer extends ModelPart {
         preNorm = c.norm() == ModelConfig.Norm.PRE;
         dropout = (float) c.dropout();
         float ad = (float) c.attentionDropout();
+        boolean gated = c.outputProjection() == ModelConfig.OutputProjection.PG_OP;
         selfAttention = addChildBlock("selfAttention",
-                Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), false, ad, c.zeroInitOutput()));
+                Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), false, ad, c.zeroInitOutput(), gated));
         selfNorm = addChildBlock("selfNorm", new LayerNormalization(c.dModel()));
         crossAttention = addChildBlock("crossAttention",
-                Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), true, ad, c.zeroInitOutput()));
+                Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), true, ad, c.zeroInitOutput(), gated));
         crossNorm = addChildBlock("crossNorm", new LayerNormalization(c.dModel()));
         ffn = addChildBlock("ffn", new FeedForward(c.dModel(), c.ffnDim(), c.activation(), c.zeroInitOutput()));
         ffnNorm = addChildBlock("ffnNorm", new LayerNormalization(c.dModel()));
@@ -70,7 +71,7 @@ final class DecoderLayer extends ModelPart {
 
     /** Parameters of one such layer. */
     static long parameters(ModelConfig c, AttentionSpec spec) {
-        return 2 * Attentions.parameters(spec, c.dModel(), c.heads(), c.headDim())
+        return 2 * TransformerLayer.attentionParameters(c, spec)
                 + FeedForward.parameters(c.dModel(), c.ffnDim(), c.activation()) + 6L * c.dModel();
     }
 }

@@ -2,6 +2,7 @@ package org.dmodel.model;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.dmodel.attention.Attention;
 import org.dmodel.attention.Attentions;
 import org.dmodel.config.AttentionSpec;
 import org.dmodel.config.ModelConfig;
@@ -15,7 +16,9 @@ import org.dmodel.config.ModelConfig;
  * layer index {@code attention} (spec string), {@code parameters} (encdec: encoder + decoder layer i),
  * {@code cacheElementsPerToken} (lwc: the layer's cache; encdec: decoder self-attention) and, for encdec,
  * {@code crossCacheElementsPerSourceToken}; then the totals {@code cacheElementsPerToken},
- * {@code crossCacheElementsPerSourceToken} (encdec) and {@code cacheBytesPerTokenFp32}. For lwc the source part of
+ * {@code crossCacheElementsPerSourceToken} (encdec) and {@code cacheBytesPerTokenFp32}; {@code outputProjection}
+ * and, for PG-OP, {@code outputGateParameters} (all modules) and {@code outputGateOverheadPercentOfWo} (one
+ * module's gates relative to its W_O with bias; papers.md §4 bounds it by 1.6 % at d_h = 64). For lwc the source part of
  * the cache also costs {@code cacheElementsPerToken} per source token (stored once per sentence).
  */
 public final class ModelSummary {
@@ -59,6 +62,14 @@ public final class ModelSummary {
             o.addProperty("crossCacheElementsPerSourceToken", cross);
         }
         o.addProperty("cacheBytesPerTokenFp32", cache * 4);
+        o.addProperty("outputProjection", ModelConfig.key(c.outputProjection()));
+        if (c.outputProjection() == ModelConfig.OutputProjection.PG_OP) {
+            int modules = lwc ? c.layers() : 3 * c.layers();
+            long perModule = Attention.outputGateParameters(c.dModel(), c.heads());
+            long outputProjection = (long) c.heads() * c.headDim() * c.dModel() + c.dModel(); // W_O and its bias
+            o.addProperty("outputGateParameters", modules * perModule);
+            o.addProperty("outputGateOverheadPercentOfWo", 100.0 * perModule / outputProjection);
+        }
         return o;
     }
 

@@ -28,7 +28,7 @@ final class TransformerLayer extends ModelPart {
         preNorm = c.norm() == ModelConfig.Norm.PRE;
         dropout = (float) c.dropout();
         attention = addChildBlock("attention", Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), false,
-                (float) c.attentionDropout(), c.zeroInitOutput()));
+                (float) c.attentionDropout(), c.zeroInitOutput(), c.outputProjection() == ModelConfig.OutputProjection.PG_OP));
         attentionNorm = addChildBlock("attentionNorm", new LayerNormalization(c.dModel()));
         ffn = addChildBlock("ffn", new FeedForward(c.dModel(), c.ffnDim(), c.activation(), c.zeroInitOutput()));
         ffnNorm = addChildBlock("ffnNorm", new LayerNormalization(c.dModel()));
@@ -59,7 +59,14 @@ final class TransformerLayer extends ModelPart {
 
     /** Parameters of one such layer. */
     static long parameters(ModelConfig c, AttentionSpec spec) {
-        return Attentions.parameters(spec, c.dModel(), c.heads(), c.headDim())
-                + FeedForward.parameters(c.dModel(), c.ffnDim(), c.activation()) + 4L * c.dModel();
+        return attentionParameters(c, spec) + FeedForward.parameters(c.dModel(), c.ffnDim(), c.activation())
+                + 4L * c.dModel();
+    }
+
+    /** Parameters of one attention module of this config, PG-OP's gates included. */
+    static long attentionParameters(ModelConfig c, AttentionSpec spec) {
+        long gates = c.outputProjection() == ModelConfig.OutputProjection.PG_OP
+                ? Attention.outputGateParameters(c.dModel(), c.heads()) : 0;
+        return Attentions.parameters(spec, c.dModel(), c.heads(), c.headDim()) + gates;
     }
 }

@@ -44,7 +44,11 @@ class ModelsTest {
                 TestModels.config(ModelConfig.Architecture.LWC, "tpa-kv:2/1;mqa"),
                 TestModels.config(ModelConfig.Architecture.ENCDEC, "mha").toBuilder().tiedEmbeddings(false)
                         .positions(ModelConfig.Positions.LEARNED).activation(ModelConfig.Activation.SWIGLU)
-                        .sourceVocab(new VocabInfo(30, SpecialIds.DEFAULT)).norm(ModelConfig.Norm.POST).build());
+                        .sourceVocab(new VocabInfo(30, SpecialIds.DEFAULT)).norm(ModelConfig.Norm.POST).build(),
+                TestModels.config(ModelConfig.Architecture.ENCDEC, "tpa:2/1/2;gqa:2").toBuilder()
+                        .outputProjection(ModelConfig.OutputProjection.PG_OP).build(),
+                TestModels.config(ModelConfig.Architecture.LWC, "mha;tpa-kv:2/1").toBuilder()
+                        .outputProjection(ModelConfig.OutputProjection.PG_OP).build());
         for (ModelConfig c : configs) {
             try (Model model = Models.newModel(c, Device.cpu())) {
                 assertEquals(ModelSummary.parameters(c), count(model), c.toString());
@@ -83,6 +87,22 @@ class ModelsTest {
         assertEquals("tpa:6/2/2", s.getAsJsonArray("layers").get(0).getAsJsonObject().get("attention").getAsString());
         assertEquals(1024, ModelSummary.of(Presets.of("base").build()).getAsJsonArray("layers").get(0).getAsJsonObject()
                 .get("cacheElementsPerToken").getAsLong(), "papers.md §2.2 MHA base");
+    }
+
+    @Test
+    void pgOpGatesCostLessThanOnePointSixPercentOfTheOutputProjection() {
+        // papers.md §4: H(d+1) gate parameters per attention module, < 1.6 % of W_O at d_h = 64.
+        for (String preset : List.of("small", "base", "big")) {
+            ModelConfig c = Presets.of(preset).outputProjection(ModelConfig.OutputProjection.PG_OP).build();
+            assertEquals(64, c.headDim(), preset);
+            JsonObject s = ModelSummary.of(c);
+            double percent = s.get("outputGateOverheadPercentOfWo").getAsDouble();
+            assertTrue(percent < 1.6 && percent > 1.5, preset + ": " + percent);
+            assertEquals(3L * c.layers() * c.heads() * (c.dModel() + 1), s.get("outputGateParameters").getAsLong());
+            assertEquals(ModelSummary.parameters(c) - ModelSummary.parameters(c.toBuilder()
+                    .outputProjection(ModelConfig.OutputProjection.STANDARD).build()),
+                    s.get("outputGateParameters").getAsLong(), preset);
+        }
     }
 
     @Test
