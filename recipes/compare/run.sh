@@ -7,6 +7,7 @@
 # Variables (defaults in brackets):
 #   ROWS ["encdec mha;encdec gqa:2;encdec tpa:6/2/2;lwc mha;lwc gqa:2;lwc tpa:6/2/2"]  "ARCH ATTENTION" rows
 #   BUDGET_MINUTES [10]  training time per row      THREADS [0 = all cores]   VALIDATE_EVERY [500]
+#   MAX_TOKENS, LR, WARMUP  passed to the quickstart (its defaults when unset)
 #   COMPARE_DIR [runs/compare]  one quickstart directory per row; a row whose scores exist is not rerun
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

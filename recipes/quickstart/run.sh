@@ -9,6 +9,7 @@
 #   ATTENTION [mha]              mha, mqa, gqa:G, tpa:RQ/RK/RV or tpa-kv:RK/RV (one for all layers, or ';'-separated)
 #   PRESET [small]               model size preset (tiny, small, iwslt, base, big)
 #   BUDGET_MINUTES [14]          training time
+#   MAX_TOKENS [4096] LR [1.5e-3] WARMUP [250]   batch size in tokens, peak learning rate, warm-up updates
 #   VALIDATE_EVERY [250]         updates between validations (best checkpoint by validation BLEU)
 #   BEAM [5]                     beam size for the test set
 #   THREADS [all cores]          intra-op threads
@@ -22,6 +23,9 @@ ARCH=${ARCH:-encdec}
 ATTENTION=${ATTENTION:-mha}
 PRESET=${PRESET:-small}
 BUDGET_MINUTES=${BUDGET_MINUTES:-14}
+MAX_TOKENS=${MAX_TOKENS:-4096}
+LR=${LR:-1.5e-3}
+WARMUP=${WARMUP:-250}
 VALIDATE_EVERY=${VALIDATE_EVERY:-250}
 BEAM=${BEAM:-5}
 THREADS=${THREADS:-0}
@@ -44,7 +48,7 @@ echo "== train ($ARCH, attention $ATTENTION, preset $PRESET, $BUDGET_MINUTES min
   --train "$data/train" --valid "$data/valid" --src-lang "$SRC" --tgt-lang "$TGT" \
   --spm "$data/spm.model" --save-dir "$QUICKSTART_DIR/train" \
   --preset "$PRESET" --arch "$ARCH" --attention "$ATTENTION" \
-  --max-tokens 4096 --lr 1.5e-3 --warmup-steps 250 --lr-scheduler inverse_sqrt \
+  --max-tokens "$MAX_TOKENS" --lr "$LR" --warmup-steps "$WARMUP" --lr-scheduler inverse_sqrt \
   --dropout 0.1 --label-smoothing 0.1 --clip-norm 1.0 --seed 1 \
   --time-budget $((BUDGET_MINUTES * 60)) --validate-every "$VALIDATE_EVERY" --valid-beam 1 --log-every 50 \
   --threads "$THREADS"
