@@ -5,7 +5,8 @@
 # token (float32), median training tokens/s and decoding sentences/s on the test set.
 #
 # Variables (defaults in brackets):
-#   ROWS ["encdec mha;encdec gqa:2;encdec tpa:6/2/2;lwc mha;lwc gqa:2;lwc tpa:6/2/2"]  "ARCH ATTENTION" rows
+#   ROWS ["encdec mha;encdec gqa:2;encdec tpa:6/2/2;lwc mha;lwc gqa:2;lwc tpa:6/2/2"]  ';'-separated rows
+#                        "ARCH ATTENTION [nmt-train options]", e.g. "lwc mha --param ngpt --warmup-steps 0"
 #   BUDGET_MINUTES [10]  training time per row      THREADS [0 = all cores]   VALIDATE_EVERY [500]
 #   MAX_TOKENS, LR, WARMUP  passed to the quickstart (its defaults when unset)
 #   COMPARE_DIR [runs/compare]  one quickstart directory per row; a row whose scores exist is not rerun
@@ -21,24 +22,25 @@ mkdir -p "$COMPARE_DIR"
 
 table=$COMPARE_DIR/table.md
 {
-  echo "| arch | attention | parameters | BLEU | chrF2 | cache bytes/token | train tok/s | decode sent/s |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  echo "| arch | attention | options | parameters | BLEU | chrF2 | cache bytes/token | train tok/s | decode sent/s |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
 } > "$table.tmp"
 IFS=';' read -ra rows <<< "$ROWS"
 for row in "${rows[@]}"; do
-  read -r arch attention <<< "$row"
-  dir=$COMPARE_DIR/$arch-${attention//[:\/]/_}
+  read -r arch attention options <<< "$row"
+  name=$arch-$attention${options:+-$options}
+  dir=$COMPARE_DIR/$(tr -c 'A-Za-z0-9.=\n-' _ <<< "$name" | tr -s _)
   if [ ! -s "$dir/scores.txt" ]; then
     echo "== $arch $attention ($BUDGET_MINUTES min)" >&2
     mkdir -p "$dir"
     QUICKSTART_DIR=$dir ARCH=$arch ATTENTION=$attention BUDGET_MINUTES=$BUDGET_MINUTES THREADS=$THREADS \
-      VALIDATE_EVERY=$VALIDATE_EVERY "$root/recipes/quickstart/run.sh" > "$dir/scores.tmp" 2> "$dir/run.log"
+      VALIDATE_EVERY=$VALIDATE_EVERY TRAIN_ARGS=${options:-} "$root/recipes/quickstart/run.sh" > "$dir/scores.tmp" 2> "$dir/run.log"
     mv "$dir/scores.tmp" "$dir/scores.txt"
   fi
   "$root/bin/nmt-translate" --model-info "$dir/model" > "$dir/model-info.json" 2>/dev/null
-  python3 - "$dir" "$arch" "$attention" >> "$table.tmp" <<'PY'
+  python3 - "$dir" "$arch" "$attention" "${options:-}" >> "$table.tmp" <<'PY'
 import json, re, statistics, sys
-d, arch, attention = sys.argv[1:]
+d, arch, attention, options = sys.argv[1:]
 info = json.load(open(f"{d}/model-info.json"))
 scores = open(f"{d}/scores.txt").read()
 bleu = re.search(r"^BLEU\|.*? = ([0-9.]+)", scores, re.M).group(1)
@@ -49,7 +51,7 @@ sent_s = re.findall(r"translated \d+ sentences, ([0-9.]+) sentences/s", open(f"{
 cache = 4 * info["cacheElementsPerToken"]
 if "crossCacheElementsPerSourceToken" in info:
     cache = f"{cache} + {4 * info['crossCacheElementsPerSourceToken']}/src"
-print(f"| {arch} | {attention} | {info['parameters']:,} | {bleu} | {chrf} | {cache} | {tok_s:,.0f} | {sent_s} |")
+print(f"| {arch} | {attention} | {options or '-'} | {info['parameters']:,} | {bleu} | {chrf} | {cache} | {tok_s:,.0f} | {sent_s} |")
 PY
 done
 mv "$table.tmp" "$table"

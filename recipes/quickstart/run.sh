@@ -13,6 +13,7 @@
 #   VALIDATE_EVERY [250]         updates between validations (best checkpoint by validation BLEU)
 #   BEAM [5]                     beam size for the test set
 #   THREADS [all cores]          intra-op threads
+#   TRAIN_ARGS []                further nmt-train options, given last so they win (e.g. "--param ngpt")
 #   QUICKSTART_DIR [runs/quickstart]  where everything is written; the model lands in $QUICKSTART_DIR/model
 set -euo pipefail
 
@@ -29,6 +30,7 @@ WARMUP=${WARMUP:-250}
 VALIDATE_EVERY=${VALIDATE_EVERY:-250}
 BEAM=${BEAM:-5}
 THREADS=${THREADS:-0}
+read -ra train_args <<< "${TRAIN_ARGS:-}"
 QUICKSTART_DIR=${QUICKSTART_DIR:-$root/runs/quickstart}
 data=$root/data/tatoeba-eng-deu
 
@@ -51,7 +53,7 @@ echo "== train ($ARCH, attention $ATTENTION, preset $PRESET, $BUDGET_MINUTES min
   --max-tokens "$MAX_TOKENS" --lr "$LR" --warmup-steps "$WARMUP" --lr-scheduler inverse_sqrt \
   --dropout 0.1 --label-smoothing 0.1 --clip-norm 1.0 --seed 1 \
   --time-budget $((BUDGET_MINUTES * 60)) --validate-every "$VALIDATE_EVERY" --valid-beam 1 --log-every 50 \
-  --threads "$THREADS"
+  --threads "$THREADS" ${train_args[@]+"${train_args[@]}"}
 
 # The best checkpoint (by validation BLEU) becomes the model directory; swap it in atomically.
 rm -rf "$QUICKSTART_DIR/model.tmp"
