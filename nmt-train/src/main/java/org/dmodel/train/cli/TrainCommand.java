@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/nmt-train}: trains a translation model (fairseq-style options), or with {@code --print-model}
- * prints the model summary without training. {@code bin/nmt-train average …} averages checkpoints.
+ * prints the model summary without training. {@code bin/nmt-train average …} averages checkpoints;
+ * {@code bin/nmt-train lr-sweep-report …} summarizes a learning-rate sweep.
  */
 public final class TrainCommand extends CommandLineTool {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -45,6 +46,8 @@ public final class TrainCommand extends CommandLineTool {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("average")) {
             new AverageCommand().runAndExit(Arrays.copyOfRange(args, 1, args.length));
+        } else if (args.length > 0 && args[0].equals("lr-sweep-report")) {
+            new LrSweepReportCommand().runAndExit(Arrays.copyOfRange(args, 1, args.length));
         } else {
             new TrainCommand().runAndExit(args);
         }
@@ -58,7 +61,8 @@ public final class TrainCommand extends CommandLineTool {
     @Override
     protected String synopsis() {
         return "--train PREFIX [--valid PREFIX] --src-lang L --tgt-lang L --spm MODEL --save-dir DIR [options]\n"
-                + "       nmt-train --print-model [model options] | nmt-train average --inputs DIR... --output DIR";
+                + "       nmt-train --print-model [model options] | nmt-train average --inputs DIR... --output DIR\n"
+                + "       nmt-train lr-sweep-report --work DIR --base WIDTHxLAYERS";
     }
 
     @Override
