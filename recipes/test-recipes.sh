@@ -76,5 +76,22 @@ run_recipe iwslt14 recipes/iwslt14-de-en/run.sh en 51 train.de \
 run_recipe wmt14 recipes/wmt14-en-de/run.sh de 50 train.en.gz \
   ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}"
 
+# The learning-rate transfer grid on the fixture: 2 parameterizations × 2 shapes × 2 rates, 2 updates each.
+echo "# lr-transfer"
+lt=$T/lr-transfer
+fx=$ROOT/recipes/test-fixture
+if env PARAMS="standard nugpt" SHAPES="64x1 128x1" LRS="1e-3 1e-2" STEPS=2 MAX_TOKENS=256 JOBS=2 THREADS=1 \
+    TRAIN="$fx/train" VALID="$fx/valid" WORK="$lt" "$ROOT/recipes/lr-transfer/run.sh" > "$lt.out" 2> "$lt.log"; then
+  ok "recipes/lr-transfer/run.sh runs"
+  runs_done() { [ "$(compgen -G "$lt/*/sweep.json" | wc -l)" = 8 ]; }
+  check "  8 finished runs" runs_done
+  check "  report: lr-transfer.md and lr-transfer.png" exists "$lt/lr-transfer.md" "$lt/lr-transfer.png"
+  verdict() { grep -q "^nugpt: " "$lt.out" && grep -q "^standard: " "$lt.out"; }
+  check "  a verdict line per parameterization" verdict
+else
+  bad "recipes/lr-transfer/run.sh runs" "exit status non-zero; last lines of $lt.log:"
+  tail -n 15 "$lt.log" | sed 's/^/      /'
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -11,7 +11,8 @@
 #   SHAPES ["128x2 512x2 128x4"]              d_model x layers; heads = d_model/64 (head dim fixed at 64);
 #                                             the first shape is the base of the nugpt transfer rules
 #   ARCH [lwc]  STEPS [100]  MAX_TOKENS [1024]  SEED [1]  THREADS [0 = all cores]  JOBS [1] runs at a time
-#   TRAIN, VALID [bundled corpus prefixes]  SRC [en] TGT [de]  SPM [bundled model]
+#   TRAIN, VALID [bundled corpus prefixes: PREFIX.SRC and PREFIX.TGT, plain or .gz]  SRC [en] TGT [de]
+#   SPM [bundled SentencePiece model]
 #   WORK [runs/lr-transfer]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,7 +34,10 @@ SRC=${SRC:-en}
 TGT=${TGT:-de}
 SPM=${SPM:-$data/spm.model}
 WORK=${WORK:-$root/runs/lr-transfer}
-need_files "$TRAIN.$SRC.gz" "$TRAIN.$TGT.gz" "$VALID.$SRC.gz" "$VALID.$TGT.gz" "$SPM"
+for f in "$TRAIN.$SRC" "$TRAIN.$TGT" "$VALID.$SRC" "$VALID.$TGT"; do
+  [ -r "$f" ] || [ -r "$f.gz" ] || die "$f: no such file (nor $f.gz). Set TRAIN/VALID to existing prefixes."
+done
+need_files "$SPM"
 [ -x "$root/bin/nmt-train" ] || die "bin/nmt-train missing"
 read -r base _ <<< "$SHAPES"
 base_d=${base%x*}
