@@ -43,8 +43,8 @@ import json, re, statistics, sys
 d, arch, attention, options = sys.argv[1:]
 info = json.load(open(f"{d}/model-info.json"))
 scores = open(f"{d}/scores.txt").read()
-bleu = re.search(r"^BLEU\|.*? = ([0-9.]+)", scores, re.M).group(1)
-chrf = re.search(r"^chrF2\|.*? = ([0-9.]+)", scores, re.M).group(1)
+bleu = re.search(r"BLEU\|.*? = ([0-9.]+)", scores).group(1)
+chrf = re.search(r"chrF2\|.*? = ([0-9.]+)", scores).group(1)
 train = [json.loads(l) for l in open(f"{d}/train/metrics.jsonl")]
 tok_s = statistics.median(o["tokensPerSecond"] for o in train if o["kind"] == "train")
 sent_s = re.findall(r"translated \d+ sentences, ([0-9.]+) sentences/s", open(f"{d}/run.log").read())[-1]

@@ -43,7 +43,7 @@ command -v mvn >/dev/null || { echo "quickstart: mvn not found; install Maven 3.
 
 mkdir -p "$QUICKSTART_DIR"
 echo "== build" >&2
-(cd "$root" && mvn -B -q package -DskipTests)
+(cd "$root" && mvn -B -q package -DskipTests) >&2  # stdout carries only the scores
 
 echo "== train ($ARCH, attention $ATTENTION, preset $PRESET, $BUDGET_MINUTES min)" >&2
 "$root/bin/nmt-train" \
