@@ -1,0 +1,43 @@
+package org.dmodel.model;
+
+import org.dmodel.attention.ModelPart;
+import org.dmodel.attention.ScaleVector;
+import org.dmodel.config.ModelConfig;
+
+/**
+ * A layer made of sublayers on a residual stream, each joined by a {@link Sublayer}: a LayerNorm child
+ * {@code <name>Norm} (standard) or a step-size parameter {@code <name>Alpha} (ngpt/nugpt). Not thread-safe during
+ * construction; thread-safe once initialized.
+ */
+abstract class ResidualLayer extends ModelPart {
+    protected final ModelConfig config;
+    protected final NormalizedScales scales;
+
+    ResidualLayer(ModelConfig c) {
+        super((byte) 1);
+        config = c;
+        scales = NormalizedScales.of(c);
+    }
+
+    /** Adds the parameters of sublayer {@code name}'s residual connection to this block and returns it. */
+    protected Sublayer sublayer(String name) {
+        float dropout = (float) config.dropout();
+        if (scales != null) {
+            ScaleVector alpha = new ScaleVector(name + "Alpha", config.dModel(), scales.alpha());
+            addParameter(alpha.parameter());
+            return Sublayer.normalized(alpha, dropout);
+        }
+        return Sublayer.layerNorm(addChildBlock(name + "Norm", new LayerNormalization(config.dModel())),
+                config.norm() == ModelConfig.Norm.PRE, dropout);
+    }
+
+    /** The query/key scaling-vector init for this layer's attentions; null for standard attention. */
+    protected ScaleVector.Init qkNorm() {
+        return scales == null ? null : scales.queryKey();
+    }
+
+    /** Parameters of the residual connections of {@code sublayers} sublayers (2d per LayerNorm, d per α). */
+    static long residualParameters(ModelConfig c, int sublayers) {
+        return (c.parameterization().normalized() ? 1L : 2L) * sublayers * c.dModel();
+    }
+}
