@@ -19,9 +19,14 @@ public final class TestModels {
 
     /** A dropout-free config of the given architecture and per-layer specs ({@code --attention} syntax). */
     public static ModelConfig config(ModelConfig.Architecture arch, String specs) {
+        return config(arch, specs, ModelConfig.Parameterization.STANDARD);
+    }
+
+    /** As {@link #config(ModelConfig.Architecture, String)} with a parameterization and its defaults. */
+    public static ModelConfig config(ModelConfig.Architecture arch, String specs, ModelConfig.Parameterization param) {
         java.util.List<AttentionSpec> list = ModelOptions.parseSpecs(specs);
-        return ModelConfig.builder().architecture(arch).layers(list.size() == 1 ? 2 : list.size()).dModel(32).heads(4)
-                .ffnDim(64).dropout(0).attentionDropout(0).maxPositions(64).attention(list)
+        return ModelConfig.builder().architecture(arch).parameterization(param).layers(list.size() == 1 ? 2 : list.size())
+                .dModel(32).heads(4).ffnDim(64).dropout(0).attentionDropout(0).maxPositions(64).attention(list)
                 .vocab(new VocabInfo(VOCAB, IDS)).build();
     }
 
