@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.Map;
@@ -25,32 +26,6 @@ import org.junit.jupiter.api.Test;
  * init/scale table, with νGPT's width and depth rules (§3.2); parameter groups by role.
  */
 class NormalizedModelTest {
-    /** Unit-norm tolerance on a d-vector's L2 norm. */
-    private static final double UNIT = 1e-5;
-
-    /**
-     * Asserts that every matrix of the model has unit-norm d-vectors: columns of the attention and FFN output
-     * projections (they write the model dimension), rows of every other matrix. Returns the matrices checked.
-     */
-    static int assertUnitNorms(Model model, String what) {
-        int matrices = 0;
-        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-            NDArray w = p.getValue().getArray();
-            if (w.getShape().dimension() != 2) {
-                continue;
-            }
-            String name = p.getKey();
-            // names carry DJL's child-index prefixes: 02layer00_01attention_02output_weight
-            int axis = name.matches(".*[aA]ttention_\\d*output_weight") || name.matches(".*ffn_\\d*out_weight") ? 0 : 1;
-            float[] norms = w.norm(new int[] {axis}).toFloatArray();
-            for (int i = 0; i < norms.length; i++) {
-                assertEquals(1.0, norms[i], UNIT, what + ": " + name + " vector " + i + " along axis " + axis);
-            }
-            matrices++;
-        }
-        return matrices;
-    }
-
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({"LWC, mha, NGPT", "LWC, tpa:3/2/2, NGPT", "ENCDEC, mha, NGPT", "ENCDEC, tpa:3/2/2, NUGPT",
             "ENCDEC, gqa:2, NUGPT", "LWC, tpa-kv:2/1;mqa, NUGPT"})
@@ -58,18 +33,18 @@ class NormalizedModelTest {
                                                                      Parameterization param) {
         ModelConfig c = TestModels.config(arch, specs, param);
         TestModels.seed(3);
-        try (Model model = Models.newModel(c, Device.cpu())) {
-            int matrices = assertUnitNorms(model, "after init");
+        try (Model model = Models.newModel(c, Device.cpu()); NDManager scratch = NDManager.newBaseManager()) {
+            int matrices = TestModels.assertUnitNorms(model.getBlock(), "after init");
             // embeddings (tokens, output, lwc segments); per layer attention in/out and FFN in/out, and for encdec
             // the decoder layer's self in/out, cross query/keyValue/output and FFN in/out
             int perLayer = arch == Architecture.LWC ? 4 : 4 + 7;
             assertEquals((arch == Architecture.LWC ? 3 : 2) + c.layers() * perLayer, matrices, "matrices");
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                 NDArray w = p.getValue().getArray();
-                w.muli(w.getManager().randomUniform(0.5f, 2f, w.getShape())); // as an optimizer step would
+                w.muli(scratch.randomUniform(0.5f, 2f, w.getShape())); // as an optimizer step would
             }
             Models.block(model).renormalize();
-            assertUnitNorms(model, "after renormalize");
+            TestModels.assertUnitNorms(model.getBlock(), "after renormalize");
         }
     }
 
