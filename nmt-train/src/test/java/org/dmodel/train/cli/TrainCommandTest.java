@@ -90,7 +90,7 @@ class TrainCommandTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"lwc, mha", "encdec, tpa:2/1/1"})
     void normalizedTrainingKeepsUnitNormsAfterEveryUpdateAndKeepsItsLearningRates(String arch, String attention)
-            throws IOException {
+            throws Exception {
         Path dir = work.resolve("nu");
         Run r = train(dir, "--arch", arch, "--attention", attention, "--param", "nugpt", "--base-width", "16",
                 "--max-steps", "3", "--base-steps", "1", "--save-every", "1", "--keep-last", "0");
@@ -102,6 +102,11 @@ class TrainCommandTest {
             try (LoadedModel m = ModelDirectory.load(checkpoint, Device.cpu())) {
                 TestModels.assertUnitNorms(m.block(), checkpoint.getFileName().toString());
             }
+        }
+        Path averaged = work.resolve("nu-averaged");
+        AverageCommand.average(cp.numbered(), averaged);
+        try (LoadedModel m = ModelDirectory.load(averaged, Device.cpu())) {
+            TestModels.assertUnitNorms(m.block(), "average of the three checkpoints");
         }
         // m_width = 32/16, m_data = 3/1: the stored multipliers, kept on resume with another --max-steps
         ParameterGroups stored = ParameterGroups.read(cp.path(Checkpoints.LAST).resolve(ParameterGroups.FILE));
