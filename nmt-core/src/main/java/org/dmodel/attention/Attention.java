@@ -22,7 +22,8 @@ import org.dmodel.config.AttentionSpec;
  * d-vectors stay unit-norm, and queries and keys normalized per head after RoPE (for TPA: after materialization)
  * and multiplied by learned scaling vectors {@code queryNorm} (h·d_h) and {@code keyNorm} (key heads·d_h), with
  * score scale √d_h instead of 1/√d_h. nGPT shares one s_qk between queries and keys; separate vectors let
- * GQA/MQA/TPA have fewer key heads than query heads [I]. Cross-attention is normalized the same way (an extension).
+ * GQA/MQA/TPA have fewer key heads than query heads [I]. Cross-attention is normalized the same way (our
+ * extension: nGPT has no encoder).
  *
  * <p>Parameters: {@code qkv} (self) or {@code query} and {@code keyValue} (cross), and {@code output}.
  * Arrays returned belong to the manager of the input {@code x}. Thread-safe once initialized (no mutable
@@ -81,7 +82,8 @@ public abstract class Attention extends ModelPart {
         }
         output = addChildBlock("output", normalized
                 ? Projection.normalized(heads * headDim, dModel, Projection.UnitAxis.COLUMNS)
-                : new Projection(heads * headDim, dModel, zeroOutput ? Initializer.ZEROS : Initializers.xavierUniform(dModel)));
+                : new Projection(heads * headDim, dModel,
+                        zeroOutput ? Initializer.ZEROS : Initializers.xavierUniform(dModel)));
         if (normalized) {
             queryNorm = new ScaleVector("queryNorm", heads * headDim, qkNorm);
             keyNorm = new ScaleVector("keyNorm", keyHeads * headDim, qkNorm);
@@ -99,7 +101,7 @@ public abstract class Attention extends ModelPart {
                 : new Projection(dModel, (int) width, Initializers.xavierUniform(rows));
     }
 
-    /** True when this module is normalized (nGPT): subclasses then leave the score scale to {@link #normalizeQueries}. */
+    /** True for a normalized (nGPT) module: subclasses then leave the score scale to {@link #normalizeQueries}. */
     protected boolean normalized() {
         return queryNorm != null;
     }
@@ -113,7 +115,7 @@ public abstract class Attention extends ModelPart {
         return UnitNormWeights.normalize(q).mul(s);
     }
 
-    /** nGPT keys: {@code s_k ⊙ Norm(k)} per head, k (…, G, d_h) after RoPE (TPA: materialized). Result in k's manager. */
+    /** nGPT keys: {@code s_k ⊙ Norm(k)} per head, k (…, G, d_h) after RoPE (TPA: materialized), in k's manager. */
     protected NDArray normalizeKeys(ParameterStore ps, NDArray k, boolean training) {
         NDArray s = keyNorm.value(ps, k, training).reshape(-1, headDim); // (G, d_h)
         return UnitNormWeights.normalize(k).mul(s);
