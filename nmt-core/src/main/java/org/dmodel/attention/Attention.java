@@ -19,6 +19,13 @@ import org.dmodel.config.AttentionSpec;
  * self-attention before anything is cached, so a cached key is never rotated again. Subclasses define how
  * the projections become queries and cache tensors, and how cache tensors become Kᵀ and V.
  *
+ * <p>Normalized (nGPT, papers.md §3.1) when built with a {@code qkNorm} init: projections without biases whose
+ * d-vectors stay unit-norm, and queries and keys normalized per head after RoPE (for TPA: after materialization)
+ * and multiplied by learned scaling vectors {@code queryNorm} (h·d_h) and {@code keyNorm} (key heads·d_h), with
+ * score scale √d_h instead of 1/√d_h. nGPT shares one s_qk between queries and keys; separate vectors let
+ * GQA/MQA/TPA have fewer key heads than query heads [I]. Cross-attention is normalized the same way (our
+ * extension: nGPT has no encoder).
+ *
  * <p>With a gated output (PG-OP, papers.md §4) each head's output o_h is first multiplied by a per-token gate
  * g_h = 2·sigmoid(W_g x + b_g) computed from the attention's query-side input x; W_g and b_g start at zero, so
  * g = 1 and the module starts as the standard projection. The gates act before W_O, so caches do not change.
@@ -39,16 +46,22 @@ public abstract class Attention extends ModelPart {
     private final Projection keyValue;
     private final Projection output;
     private final Projection outputGate;
+    private final ScaleVector queryNorm;
+    private final ScaleVector keyNorm;
+    private final float normalizedScoreScale;
 
     /**
      * @param queryRows row blocks of the query projection (each Xavier-initialized on its own)
      * @param keyValueRows row blocks of the key/value projection
      * @param cross true for cross-attention (queries and keys from different sequences)
      * @param zeroOutput true to zero-initialize the output projection
+     * @param keyHeads heads of the keys the scores are taken with (GQA: G; TPA: h), the size of {@code keyNorm}
+     * @param qkNorm init/scale of the query and key scaling vectors for a normalized module; null for standard
      * @param gatedOutput true for PG-OP's per-token head gates before the output projection
      */
     protected Attention(int dModel, int heads, int headDim, long[] queryRows, long[] keyValueRows, boolean cross,
-                        float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
+                        float attentionDropout, boolean zeroOutput, int keyHeads, ScaleVector.Init qkNorm,
+                        boolean gatedOutput) {
         super((byte) 1);
         this.heads = heads;
         this.headDim = headDim;
@@ -63,26 +76,64 @@ public abstract class Attention extends ModelPart {
             kvw += r;
         }
         this.queryWidth = qw;
+        boolean normalized = qkNorm != null;
         if (cross) {
             fused = null;
-            query = addChildBlock("query", new Projection(dModel, (int) qw, Initializers.xavierUniform(queryRows)));
-            keyValue = addChildBlock("keyValue", new Projection(dModel, (int) kvw, Initializers.xavierUniform(keyValueRows)));
+            query = addChildBlock("query", input(dModel, qw, queryRows, normalized));
+            keyValue = addChildBlock("keyValue", input(dModel, kvw, keyValueRows, normalized));
         } else {
             long[] all = new long[queryRows.length + keyValueRows.length];
             System.arraycopy(queryRows, 0, all, 0, queryRows.length);
             System.arraycopy(keyValueRows, 0, all, queryRows.length, keyValueRows.length);
-            fused = addChildBlock("qkv", new Projection(dModel, (int) (qw + kvw), Initializers.xavierUniform(all)));
+            fused = addChildBlock("qkv", input(dModel, qw + kvw, all, normalized));
             query = null;
             keyValue = null;
         }
-        output = addChildBlock("output", new Projection(heads * headDim, dModel,
-                zeroOutput ? Initializer.ZEROS : Initializers.xavierUniform(dModel)));
+        output = addChildBlock("output", normalized
+                ? Projection.normalized(heads * headDim, dModel, Projection.UnitAxis.COLUMNS)
+                : new Projection(heads * headDim, dModel,
+                        zeroOutput ? Initializer.ZEROS : Initializers.xavierUniform(dModel)));
+        if (normalized) {
+            queryNorm = new ScaleVector("queryNorm", heads * headDim, qkNorm);
+            keyNorm = new ScaleVector("keyNorm", keyHeads * headDim, qkNorm);
+            addParameter(queryNorm.parameter());
+            addParameter(keyNorm.parameter());
+        } else {
+            queryNorm = null;
+            keyNorm = null;
+        }
+        normalizedScoreScale = (float) Math.sqrt(headDim);
         outputGate = gatedOutput ? addChildBlock("outputGate", new Projection(dModel, heads, Initializer.ZEROS)) : null;
     }
 
     /** Parameters PG-OP's gates add to one attention module: W_g (h, d) and b_g (h). */
     public static long outputGateParameters(int dModel, int heads) {
         return (long) heads * (dModel + 1);
+    }
+
+    private static Projection input(int dModel, long width, long[] rows, boolean normalized) {
+        return normalized ? Projection.normalized(dModel, (int) width, Projection.UnitAxis.ROWS)
+                : new Projection(dModel, (int) width, Initializers.xavierUniform(rows));
+    }
+
+    /** True for a normalized (nGPT) module: subclasses then leave the score scale to {@link #normalizeQueries}. */
+    protected boolean normalized() {
+        return queryNorm != null;
+    }
+
+    /**
+     * nGPT queries (papers.md §3.1): {@code s_q ⊙ Norm(q) · √d_h} per head, q (…, h, d_h) after RoPE; the √d_h is
+     * the score scale. Result in q's manager.
+     */
+    protected NDArray normalizeQueries(ParameterStore ps, NDArray q, boolean training) {
+        NDArray s = queryNorm.value(ps, q, training).mul(normalizedScoreScale).reshape(heads, headDim); // (h, d_h)
+        return UnitNormWeights.normalize(q).mul(s);
+    }
+
+    /** nGPT keys: {@code s_k ⊙ Norm(k)} per head, k (…, G, d_h) after RoPE (TPA: materialized), in k's manager. */
+    protected NDArray normalizeKeys(ParameterStore ps, NDArray k, boolean training) {
+        NDArray s = keyNorm.value(ps, k, training).reshape(-1, headDim); // (G, d_h)
+        return UnitNormWeights.normalize(k).mul(s);
     }
 
     /** The spec this module implements. */
@@ -94,13 +145,15 @@ public abstract class Attention extends ModelPart {
     }
 
     /** Queries (B, h, n, d_h) from the query part of the projection, rotated and multiplied by the score scale. */
-    protected abstract NDArray queries(NDArray queryPart, RotaryEmbedding rope, RotaryEmbedding.Angles angles);
+    protected abstract NDArray queries(ParameterStore ps, NDArray queryPart, RotaryEmbedding rope,
+                                       RotaryEmbedding.Angles angles, boolean training);
 
     /** The cache tensors of n positions (batch axis 0) from the key/value part of the projection. */
-    protected abstract NDArray[] cacheTensors(NDArray keyValuePart, RotaryEmbedding rope, RotaryEmbedding.Angles angles);
+    protected abstract NDArray[] cacheTensors(ParameterStore ps, NDArray keyValuePart, RotaryEmbedding rope,
+                                              RotaryEmbedding.Angles angles, boolean training);
 
     /** Kᵀ (·, G, d_h, t) and V (·, G, t, d_h) from cache tensors. */
-    protected abstract NDArray[] keysValues(NDArray[] cacheTensors);
+    protected abstract NDArray[] keysValues(ParameterStore ps, NDArray[] cacheTensors, boolean training);
 
     /** Time axis of each cache tensor. */
     protected abstract int[] cacheTimeAxes();
@@ -132,17 +185,17 @@ public abstract class Attention extends ModelPart {
         NDArray q;
         NDArray[] cached;
         if (cross) {
-            q = queries(query.apply(ps, x, training), null, null);
-            cached = cacheTensors(keyValue.apply(ps, memory, training), null, null);
+            q = queries(ps, query.apply(ps, x, training), null, null, training);
+            cached = cacheTensors(ps, keyValue.apply(ps, memory, training), null, null, training);
         } else {
             NDList parts = split(fused.apply(ps, x, training), queryWidth);
-            q = queries(parts.get(0), rope, angles);
-            cached = cacheTensors(parts.get(1), rope, angles);
+            q = queries(ps, parts.get(0), rope, angles, training);
+            cached = cacheTensors(ps, parts.get(1), rope, angles, training);
         }
         if (fill != null) {
             fill.setShared(cached);
         }
-        NDArray[] kv = keysValues(cached);
+        NDArray[] kv = keysValues(ps, cached, training);
         NDArray o = Attend.attend(q, null, null, null, kv[0], kv[1], mask, 1, attentionDropout, training);
         return finish(ps, o, x, training);
     }
@@ -153,7 +206,7 @@ public abstract class Attention extends ModelPart {
      * @param memory encoder output (B, S, d)
      */
     public void encodeMemory(ParameterStore ps, NDArray memory, AttentionCache cache) {
-        cache.setShared(cacheTensors(keyValue.apply(ps, memory, false), null, null));
+        cache.setShared(cacheTensors(ps, keyValue.apply(ps, memory, false), null, null, false));
     }
 
     /**
@@ -169,14 +222,14 @@ public abstract class Attention extends ModelPart {
                         RotaryEmbedding.Angles angles, int beam) {
         NDArray q;
         if (cross) {
-            q = queries(query.apply(ps, x, false), null, null);
+            q = queries(ps, query.apply(ps, x, false), null, null, false);
         } else {
             NDList parts = split(fused.apply(ps, x, false), queryWidth);
-            q = queries(parts.get(0), rope, angles);
-            cache.append(cacheTensors(parts.get(1), rope, angles));
+            q = queries(ps, parts.get(0), rope, angles, false);
+            cache.append(cacheTensors(ps, parts.get(1), rope, angles, false));
         }
-        NDArray[] shared = cache.shared() == null ? null : keysValues(cache.shared());
-        NDArray[] rows = cache.growing() == null ? null : keysValues(cache.growing());
+        NDArray[] shared = cache.shared() == null ? null : keysValues(ps, cache.shared(), false);
+        NDArray[] rows = cache.growing() == null ? null : keysValues(ps, cache.growing(), false);
         NDArray o = Attend.attend(q, shared == null ? null : shared[0], shared == null ? null : shared[1], sharedMask,
                 rows == null ? null : rows[0], rows == null ? null : rows[1], null, beam, 0f, false);
         return finish(ps, o, x, false);

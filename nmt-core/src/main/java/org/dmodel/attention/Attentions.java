@@ -11,17 +11,19 @@ public final class Attentions {
      *
      * @param cross true for an encoder-decoder cross-attention
      * @param zeroOutput zero-initialize the output projection
+     * @param qkNorm init/scale of the query/key scaling vectors of a normalized (nGPT) module; null for standard
      * @param gatedOutput PG-OP's per-token head gates before the output projection
      */
     public static Attention create(AttentionSpec spec, int dModel, int heads, int headDim, boolean cross,
-                                   float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
+                                   float attentionDropout, boolean zeroOutput, ScaleVector.Init qkNorm,
+                                   boolean gatedOutput) {
         if (spec instanceof AttentionSpec.Tpa t) {
-            return new TensorProductAttention(t, dModel, heads, headDim, cross, attentionDropout, zeroOutput,
+            return new TensorProductAttention(t, dModel, heads, headDim, cross, attentionDropout, zeroOutput, qkNorm,
                     gatedOutput);
         }
         int kvHeads = spec instanceof AttentionSpec.Gqa g ? g.kvHeads() : heads;
         return new GroupedQueryAttention(spec, dModel, heads, headDim, kvHeads, cross, attentionDropout, zeroOutput,
-                gatedOutput);
+                qkNorm, gatedOutput);
     }
 
     /** Elements one position adds to the cache of a module with this spec (papers.md §2.2). */
@@ -33,17 +35,24 @@ public final class Attentions {
         return 2L * g * headDim;
     }
 
-    /** Parameters of one attention module (weights and biases of its projections). */
-    public static long parameters(AttentionSpec spec, int dModel, int heads, int headDim) {
+    /**
+     * Parameters of one attention module: weights and biases of its projections, or for a normalized module the
+     * bias-free weights and the query/key scaling vectors (h·d_h and key heads·d_h).
+     */
+    public static long parameters(AttentionSpec spec, int dModel, int heads, int headDim, boolean normalized) {
         long qkv;
+        long keyHeads;
         if (spec instanceof AttentionSpec.Tpa t) {
             long q = t.queryFactorized() ? (long) t.rankQ() * (heads + headDim) : (long) heads * headDim;
             qkv = q + (long) (t.rankK() + t.rankV()) * (heads + headDim);
+            keyHeads = heads;
         } else {
             int g = spec instanceof AttentionSpec.Gqa q ? q.kvHeads() : heads;
             qkv = (long) (heads + 2 * g) * headDim;
+            keyHeads = g;
         }
         long out = (long) heads * headDim;
-        return qkv * dModel + qkv + out * dModel + dModel;
+        long weights = qkv * dModel + out * dModel;
+        return normalized ? weights + (heads + keyHeads) * headDim : weights + qkv + dModel;
     }
 }

@@ -2,6 +2,7 @@ package org.dmodel.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
 import org.dmodel.config.AttentionSpec;
 
 /**
@@ -14,12 +15,18 @@ public final class GroupedQueryAttention extends Attention {
     private final AttentionSpec spec;
     private final float scale;
 
-    /** A GQA module; {@code spec} is reported as given (MHA, or GQA/MQA with {@code kvHeads}). */
+    /**
+     * A GQA module; {@code spec} is reported as given (MHA, or GQA/MQA with {@code kvHeads}).
+     *
+     * @param qkNorm scaling-vector init of a normalized (nGPT) module, or null for a standard one
+     * @param gatedOutput PG-OP's per-token head gates before the output projection
+     */
     public GroupedQueryAttention(AttentionSpec spec, int dModel, int heads, int headDim, int kvHeads, boolean cross,
-                                 float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
+                                 float attentionDropout, boolean zeroOutput, ScaleVector.Init qkNorm,
+                                 boolean gatedOutput) {
         super(dModel, heads, headDim, new long[] {(long) heads * headDim},
                 new long[] {(long) kvHeads * headDim, (long) kvHeads * headDim}, cross, attentionDropout, zeroOutput,
-                gatedOutput);
+                kvHeads, qkNorm, gatedOutput);
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("kvHeads=" + kvHeads + " does not divide heads=" + heads);
         }
@@ -34,27 +41,33 @@ public final class GroupedQueryAttention extends Attention {
     }
 
     @Override
-    protected NDArray queries(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+    protected NDArray queries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
+                              boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
         NDArray q = part.reshape(b, n, heads, headDim); // (B, n, h, d_h)
         if (angles != null) {
             q = rope.apply(q, angles);
         }
-        return q.mul(scale).transpose(0, 2, 1, 3); // (B, h, n, d_h)
+        q = normalized() ? normalizeQueries(ps, q, training) : q.mul(scale);
+        return q.transpose(0, 2, 1, 3); // (B, h, n, d_h)
     }
 
     @Override
-    protected NDArray[] cacheTensors(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+    protected NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope,
+                                     RotaryEmbedding.Angles angles, boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
         NDList kv = part.reshape(b, n, 2L * kvHeads, headDim).split(2, 2); // 2 × (B, n, G, d_h)
         NDArray k = angles != null ? rope.apply(kv.get(0), angles) : kv.get(0);
+        if (normalized()) {
+            k = normalizeKeys(ps, k, training); // normalized once, before caching
+        }
         return new NDArray[] {k.transpose(0, 2, 3, 1), kv.get(1).transpose(0, 2, 1, 3)}; // Kᵀ (B, G, d_h, n), V (B, G, n, d_h)
     }
 
     @Override
-    protected NDArray[] keysValues(NDArray[] cached) {
+    protected NDArray[] keysValues(ParameterStore ps, NDArray[] cached, boolean training) {
         return cached;
     }
 

@@ -2,6 +2,7 @@ package org.dmodel.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
 import org.dmodel.config.AttentionSpec;
 
 /**
@@ -13,21 +14,29 @@ import org.dmodel.config.AttentionSpec;
  * <p>Caches the factors A_K (·, t, h, R_K), B_K (·, t, R_K, d_h), A_V (·, t, h, R_V), B_V (·, t, R_V, d_h):
  * (R_K + R_V)(h + d_h) elements per position. Keys and values are materialized from the factors with one
  * small batched matmul each (A (h, R) × B (R, d_h) per position), then attended as in MHA. The 1/R_Q and 1/R_K
- * factors are folded into the query scale, 1/R_V into the output. Thread-safe once initialized.
+ * factors are folded into the query scale, 1/R_V into the output. Normalized (nGPT): the materialized queries and
+ * keys are normalized per head (the 1/R_Q and 1/R_K factors then drop out); keys are normalized each time they
+ * are materialized from the cached factors. Thread-safe once initialized.
  */
 public final class TensorProductAttention extends Attention {
     private final AttentionSpec.Tpa spec;
     private final float queryScale;
 
-    /** A TPA module for {@code spec}. */
+    /**
+     * A TPA module for {@code spec}.
+     *
+     * @param qkNorm scaling-vector init of a normalized (nGPT) module, or null for a standard one
+     * @param gatedOutput PG-OP's per-token head gates before the output projection
+     */
     public TensorProductAttention(AttentionSpec.Tpa spec, int dModel, int heads, int headDim, boolean cross,
-                                  float attentionDropout, boolean zeroOutput, boolean gatedOutput) {
+                                  float attentionDropout, boolean zeroOutput, ScaleVector.Init qkNorm,
+                                  boolean gatedOutput) {
         super(dModel, heads, headDim, queryRows(spec, heads, headDim),
                 new long[] {(long) spec.rankK() * heads, (long) spec.rankK() * headDim,
                         (long) spec.rankV() * heads, (long) spec.rankV() * headDim},
-                cross, attentionDropout, zeroOutput, gatedOutput);
+                cross, attentionDropout, zeroOutput, heads, qkNorm, gatedOutput);
         this.spec = spec;
-        this.queryScale = (float) (1 / (Math.sqrt(headDim) * spec.rankK() * Math.max(1, spec.rankQ())));
+        this.queryScale = qkNorm != null ? 1f : (float) (1 / (Math.sqrt(headDim) * spec.rankK() * Math.max(1, spec.rankQ())));
     }
 
     private static long[] queryRows(AttentionSpec.Tpa spec, int heads, int headDim) {
@@ -42,13 +51,17 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected NDArray queries(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+    protected NDArray queries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
+                              boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
         NDArray q;
         if (spec.queryFactorized()) {
             NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
-            NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()).mul(queryScale); // (B, n, h, R_Q)
+            NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()); // (B, n, h, R_Q)
+            if (!normalized()) {
+                a = a.mul(queryScale);
+            }
             NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles);          // (B, n, R_Q, d_h)
             q = a.matMul(bq);                                                        // (B, n, h, d_h)
         } else {
@@ -56,13 +69,17 @@ public final class TensorProductAttention extends Attention {
             if (angles != null) {
                 q = rope.apply(q, angles);
             }
-            q = q.mul(queryScale);
+            q = normalized() ? q : q.mul(queryScale);
+        }
+        if (normalized()) {
+            q = normalizeQueries(ps, q, training); // the materialized queries, per head
         }
         return q.transpose(0, 2, 1, 3); // (B, h, n, d_h)
     }
 
     @Override
-    protected NDArray[] cacheTensors(NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+    protected NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope,
+                                     RotaryEmbedding.Angles angles, boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
         int rk = spec.rankK();
@@ -82,8 +99,12 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected NDArray[] keysValues(NDArray[] c) {
-        NDArray keys = c[0].matMul(c[1]).transpose(0, 2, 3, 1);   // (·, t, h, d_h) → Kᵀ (·, h, d_h, t)
+    protected NDArray[] keysValues(ParameterStore ps, NDArray[] c, boolean training) {
+        NDArray k = c[0].matMul(c[1]); // (·, t, h, d_h)
+        if (normalized()) {
+            k = normalizeKeys(ps, k, training);
+        }
+        NDArray keys = k.transpose(0, 2, 3, 1);                    // Kᵀ (·, h, d_h, t)
         NDArray values = c[2].matMul(c[3]).transpose(0, 2, 1, 3); // (·, t, h, d_h) → V (·, h, t, d_h)
         return new NDArray[] {keys, values};
     }

@@ -31,8 +31,8 @@ import org.dmodel.text.SpecialIds;
 public final class ConfigJson {
     private static final Set<String> KEYS = Set.of("format", "architecture", "layers", "dModel", "heads", "headDim",
             "ffnDim", "norm", "activation", "positions", "maxPositions", "tiedEmbeddings", "dropout",
-            "attentionDropout", "zeroInitOutput", "parameterization", "outputProjection", "vocab", "sourceVocab",
-            "attention");
+            "attentionDropout", "zeroInitOutput", "parameterization", "baseWidth", "baseDepth", "outputProjection",
+            "vocab", "sourceVocab", "attention");
     private static final Set<String> VOCAB_KEYS = Set.of("size", "pad", "unk", "bos", "eos");
 
     private ConfigJson() {}
@@ -58,6 +58,10 @@ public final class ConfigJson {
         o.addProperty("attentionDropout", c.attentionDropout());
         o.addProperty("zeroInitOutput", c.zeroInitOutput());
         o.addProperty("parameterization", ModelConfig.key(c.parameterization()));
+        if (c.parameterization() == Parameterization.NUGPT) {
+            o.addProperty("baseWidth", c.baseWidth());
+            o.addProperty("baseDepth", c.baseDepth());
+        }
         o.addProperty("outputProjection", ModelConfig.key(c.outputProjection()));
         o.add("vocab", vocabJson(c.vocab()));
         if (c.sourceVocab() != null) {
@@ -166,6 +170,12 @@ public final class ConfigJson {
             if (o.has("parameterization")) {
                 b.parameterization(ModelConfig.parseEnum(Parameterization.class, "parameterization",
                         string(o, "parameterization")));
+            }
+            if (o.has("baseWidth")) {
+                b.baseWidth(integer(o, "baseWidth"));
+            }
+            if (o.has("baseDepth")) {
+                b.baseDepth(integer(o, "baseDepth"));
             }
             if (o.has("outputProjection")) {
                 b.outputProjection(ModelConfig.parseEnum(OutputProjection.class, "outputProjection",

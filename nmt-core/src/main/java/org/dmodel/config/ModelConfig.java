@@ -15,6 +15,10 @@ import java.util.Objects;
  * {@link Architecture#ENCDEC} it is the depth of the encoder and of the decoder (L + L), and layer i's
  * attention spec applies to encoder layer i and to both attentions of decoder layer i.
  *
+ * <p>{@link Parameterization#NGPT} and {@link Parameterization#NUGPT} (papers.md §3) need RoPE positions, SwiGLU and
+ * untied embeddings (the builder makes these the defaults under them) and have no LayerNorm, so {@code norm} is
+ * ignored there; {@code baseWidth} and {@code baseDepth} (0 = the model's own, ratio 1) are νGPT's base-model sizes.
+ *
  * <p>Validated in the constructor with messages naming the key, the value and the rule. Immutable.
  */
 public record ModelConfig(
@@ -34,6 +38,8 @@ public record ModelConfig(
         double attentionDropout,
         boolean zeroInitOutput,
         Parameterization parameterization,
+        int baseWidth,
+        int baseDepth,
         OutputProjection outputProjection,
         VocabInfo vocab,
         VocabInfo sourceVocab,
@@ -62,8 +68,20 @@ public record ModelConfig(
      */
     public enum Positions { SINUSOIDAL, LEARNED, ROPE }
 
-    /** Weight parameterization; nGPT and νGPT (papers.md §3) will be further constants. */
-    public enum Parameterization { STANDARD }
+    /**
+     * Weight parameterization. {@code standard}: LayerNorm, biases, 1/√d_h attention scores. {@code ngpt}: the
+     * normalized Transformer (papers.md §3.1): every hidden state and every weight vector along d on the unit
+     * sphere, learned scaling vectors, no norms or biases. {@code nugpt}: nGPT with νGPT's transfer rules
+     * (papers.md §3.2): initial values from {@code baseWidth}/{@code baseDepth}, per-group learning rates.
+     */
+    public enum Parameterization {
+        STANDARD, NGPT, NUGPT;
+
+        /** True for the normalized Transformer and its νGPT variant. */
+        public boolean normalized() {
+            return this != STANDARD;
+        }
+    }
 
     /**
      * Attention output projection: {@code STANDARD} is W_O over the concatenated heads; {@code PG_OP} (key
@@ -108,6 +126,33 @@ public record ModelConfig(
         if (!(attentionDropout >= 0 && attentionDropout < 1)) {
             throw new IllegalArgumentException("attentionDropout: " + attentionDropout + " must be in [0, 1)");
         }
+        if (baseWidth < 0 || baseDepth < 0) {
+            throw new IllegalArgumentException((baseWidth < 0 ? "baseWidth: " + baseWidth : "baseDepth: " + baseDepth)
+                    + " must be 0 (the model's own size) or positive");
+        }
+        if (parameterization != Parameterization.NUGPT && (baseWidth != 0 || baseDepth != 0)) {
+            throw new IllegalArgumentException("baseWidth/baseDepth: " + baseWidth + "/" + baseDepth + " apply only to"
+                    + " parameterization nugpt; remove them or use nugpt");
+        }
+        if (parameterization.normalized()) {
+            String p = key(parameterization);
+            if (positions != Positions.ROPE) {
+                throw new IllegalArgumentException("positions: " + key(positions) + " is not supported with parameterization "
+                        + p + " (unit-norm hidden states have no room for added position vectors); use rope");
+            }
+            if (activation != Activation.SWIGLU) {
+                throw new IllegalArgumentException("activation: " + key(activation) + " is not supported with"
+                        + " parameterization " + p + " (its FFN is SwiGLU with scaling vectors); use swiglu");
+            }
+            if (tiedEmbeddings) {
+                throw new IllegalArgumentException("tiedEmbeddings: true is not supported with parameterization " + p
+                        + " (the output embedding is a separate unit-norm table); set it false");
+            }
+            if (zeroInitOutput) {
+                throw new IllegalArgumentException("zeroInitOutput: true is not supported with parameterization " + p
+                        + " (zero columns cannot be normalized); set it false");
+            }
+        }
         if (architecture == Architecture.LWC && sourceVocab != null) {
             throw new IllegalArgumentException("sourceVocab: lwc runs one stack over [source; target] and needs a"
                     + " joint vocabulary; remove sourceVocab or use architecture encdec");
@@ -136,6 +181,16 @@ public record ModelConfig(
         if (value < 1) {
             throw new IllegalArgumentException(key + ": " + value + " must be at least 1");
         }
+    }
+
+    /** νGPT's width ratio m_width = dModel / baseWidth (1 when baseWidth is 0). */
+    public double widthMultiplier() {
+        return baseWidth == 0 ? 1.0 : (double) dModel / baseWidth;
+    }
+
+    /** νGPT's depth ratio m_depth = layers / baseDepth (1 when baseDepth is 0). */
+    public double depthMultiplier() {
+        return baseDepth == 0 ? 1.0 : (double) layers / baseDepth;
     }
 
     /** The vocabulary of source tokens: {@code sourceVocab} when set, else the joint {@code vocab}. */
@@ -179,7 +234,8 @@ public record ModelConfig(
      * (6 layers, d 512, 8 heads, FFN 2048), pre-norm, ReLU, tied embeddings, dropout 0.1, attention
      * dropout 0, MHA, maxPositions 1024, vocabulary of the bundled SentencePiece model (8000, pad 0 unk 1
      * bos 2 eos 3). Positions default to sinusoidal for encdec and RoPE for lwc unless set explicitly
-     * (RoPE keeps one continuous position counter over [source; target], papers.md §1). Not thread-safe.
+     * (RoPE keeps one continuous position counter over [source; target], papers.md §1). Under ngpt/nugpt the
+     * defaults of positions, activation and tied embeddings become rope, swiglu and untied. Not thread-safe.
      */
     public static final class Builder {
         private Architecture architecture = Architecture.ENCDEC;
@@ -189,14 +245,16 @@ public record ModelConfig(
         private int headDim = 0;
         private int ffnDim = 2048;
         private Norm norm = Norm.PRE;
-        private Activation activation = Activation.RELU;
+        private Activation activation = null;
         private Positions positions = null;
         private int maxPositions = 1024;
-        private boolean tiedEmbeddings = true;
+        private Boolean tiedEmbeddings = null;
         private double dropout = 0.1;
         private double attentionDropout = 0.0;
         private boolean zeroInitOutput = false;
         private Parameterization parameterization = Parameterization.STANDARD;
+        private int baseWidth = 0;
+        private int baseDepth = 0;
         private OutputProjection outputProjection = OutputProjection.STANDARD;
         private VocabInfo vocab = new VocabInfo(8000, org.dmodel.text.SpecialIds.DEFAULT);
         private VocabInfo sourceVocab = null;
@@ -220,6 +278,8 @@ public record ModelConfig(
             attentionDropout = c.attentionDropout;
             zeroInitOutput = c.zeroInitOutput;
             parameterization = c.parameterization;
+            baseWidth = c.baseWidth;
+            baseDepth = c.baseDepth;
             outputProjection = c.outputProjection;
             vocab = c.vocab;
             sourceVocab = c.sourceVocab;
@@ -238,8 +298,9 @@ public record ModelConfig(
         public Builder headDim(int v) { headDim = v; return this; }
         public Builder ffnDim(int v) { ffnDim = v; return this; }
         public Builder norm(Norm v) { norm = v; return this; }
+        /** Activation; null means the default (relu, or swiglu under ngpt/nugpt). */
         public Builder activation(Activation v) { activation = v; return this; }
-        /** Positions; null means the architecture's default (sinusoidal for encdec, RoPE for lwc). */
+        /** Positions; null means the default (sinusoidal for encdec, RoPE for lwc and under ngpt/nugpt). */
         public Builder positions(Positions v) { positions = v; return this; }
         public Builder maxPositions(int v) { maxPositions = v; return this; }
         public Builder tiedEmbeddings(boolean v) { tiedEmbeddings = v; return this; }
@@ -248,6 +309,10 @@ public record ModelConfig(
         /** Zero-initialize attention and FFN output projections (T6 code, papers.md §2.1). */
         public Builder zeroInitOutput(boolean v) { zeroInitOutput = v; return this; }
         public Builder parameterization(Parameterization v) { parameterization = v; return this; }
+        /** νGPT base width (0: the model's dModel). */
+        public Builder baseWidth(int v) { baseWidth = v; return this; }
+        /** νGPT base depth (0: the model's layers). */
+        public Builder baseDepth(int v) { baseDepth = v; return this; }
         public Builder outputProjection(OutputProjection v) { outputProjection = v; return this; }
         public Builder vocab(VocabInfo v) { vocab = v; return this; }
         /** A separate source vocabulary, or null for a joint one. */
@@ -258,11 +323,14 @@ public record ModelConfig(
 
         /** Validates and builds. */
         public ModelConfig build() {
+            boolean normalized = parameterization.normalized();
             Positions p = positions != null ? positions
-                    : architecture == Architecture.LWC ? Positions.ROPE : Positions.SINUSOIDAL;
-            return new ModelConfig(FORMAT, architecture, layers, dModel, heads, headDim, ffnDim, norm, activation, p,
-                    maxPositions, tiedEmbeddings, dropout, attentionDropout, zeroInitOutput, parameterization,
-                    outputProjection, vocab, sourceVocab, attention);
+                    : architecture == Architecture.LWC || normalized ? Positions.ROPE : Positions.SINUSOIDAL;
+            Activation a = activation != null ? activation : normalized ? Activation.SWIGLU : Activation.RELU;
+            boolean tied = tiedEmbeddings != null ? tiedEmbeddings : !normalized;
+            return new ModelConfig(FORMAT, architecture, layers, dModel, heads, headDim, ffnDim, norm, a, p,
+                    maxPositions, tied, dropout, attentionDropout, zeroInitOutput, parameterization, baseWidth,
+                    baseDepth, outputProjection, vocab, sourceVocab, attention);
         }
     }
 }

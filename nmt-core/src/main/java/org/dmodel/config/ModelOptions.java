@@ -11,6 +11,7 @@ import org.dmodel.cli.UsageException;
 import org.dmodel.config.ModelConfig.Activation;
 import org.dmodel.config.ModelConfig.Architecture;
 import org.dmodel.config.ModelConfig.Norm;
+import org.dmodel.config.ModelConfig.Parameterization;
 import org.dmodel.config.ModelConfig.Positions;
 
 /**
@@ -36,13 +37,21 @@ public final class ModelOptions {
                 .value("attention", null, "SPECS", null, "one spec for all layers or ';'-separated specs, one per"
                         + " layer: mha, mqa, gqa:G, tpa:RQ/RK/RV, tpa-kv:RK/RV (default: mha)")
                 .value("positions", null, "KIND", null, "sinusoidal, learned or rope (default: sinusoidal for"
-                        + " encdec, rope for lwc)")
+                        + " encdec, rope for lwc and for --param ngpt/nugpt)")
                 .value("max-positions", null, "N", null, "longest position (lwc: source + target) (default: 1024)")
-                .value("norm", null, "WHERE", null, "pre or post layer normalization (default: pre)")
-                .value("activation", null, "FN", null, "relu, gelu or swiglu (default: relu)")
+                .value("norm", null, "WHERE", null, "pre or post layer normalization (default: pre; ignored by"
+                        + " --param ngpt/nugpt, which have no LayerNorm)")
+                .value("activation", null, "FN", null, "relu, gelu or swiglu (default: relu; swiglu for --param"
+                        + " ngpt/nugpt)")
                 .value("dropout", null, "P", null, "dropout on embeddings and sublayer outputs (default: 0.1)")
                 .value("attention-dropout", null, "P", null, "dropout on attention weights (default: 0)")
-                .value("untied-embeddings", null, "BOOL", null, "true: separate output projection (default: false)")
+                .value("untied-embeddings", null, "BOOL", null, "true: separate output projection (default: false;"
+                        + " true for --param ngpt/nugpt)")
+                .value("param", null, "KIND", null, "standard, ngpt (normalized Transformer) or nugpt (nGPT with"
+                        + " width/depth transfer from --base-width/--base-depth) (default: standard)")
+                .value("base-width", null, "N", null, "nugpt: d-model of the base model the settings were tuned on"
+                        + " (default: 0 = this model's)")
+                .value("base-depth", null, "N", null, "nugpt: layers of the base model (default: 0 = this model's)")
                 .value("zero-init-output", null, "BOOL", null, "true: zero-initialize attention and FFN output"
                         + " projections (default: false)")
                 .value("output-projection", null, "KIND", null, "attention output projection: standard or pg-op"
@@ -98,6 +107,15 @@ public final class ModelOptions {
     }
 
     private static void apply(CommandLine cmd, OptionTable t, ModelConfig.Builder b) {
+        if (t.has(cmd, "param")) {
+            b.parameterization(ModelConfig.parseEnum(Parameterization.class, "--param", t.get(cmd, "param")));
+        }
+        if (t.has(cmd, "base-width")) {
+            b.baseWidth(t.getInt(cmd, "base-width", 0));
+        }
+        if (t.has(cmd, "base-depth")) {
+            b.baseDepth(t.getInt(cmd, "base-depth", 0));
+        }
         if (t.has(cmd, "arch")) {
             b.architecture(ModelConfig.parseEnum(Architecture.class, "--arch", t.get(cmd, "arch")));
         }

@@ -4,41 +4,33 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import org.dmodel.attention.Attention;
 import org.dmodel.attention.AttentionCache;
-import org.dmodel.attention.Attentions;
-import org.dmodel.attention.ModelPart;
 import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.config.AttentionSpec;
 import org.dmodel.config.ModelConfig;
 
 /**
  * A decoder layer of {@code encdec}: causal self-attention, cross-attention over the encoder output, feed-forward.
- * Both attentions use the layer's spec. Children: {@code selfAttention}, {@code selfNorm}, {@code crossAttention},
- * {@code crossNorm}, {@code ffn}, {@code ffnNorm}. Thread-safe once initialized.
+ * Both attentions use the layer's spec. Children: {@code selfAttention}, {@code crossAttention}, {@code ffn}, and
+ * {@code selfNorm}, {@code crossNorm}, {@code ffnNorm} (standard) or parameters {@code selfAlpha},
+ * {@code crossAlpha}, {@code ffnAlpha} (ngpt/nugpt; the cross-attention's q/k are normalized too, an extension of
+ * nGPT, which has no encoder). Thread-safe once initialized.
  */
-final class DecoderLayer extends ModelPart {
+final class DecoderLayer extends ResidualLayer {
     private final Attention selfAttention;
-    private final LayerNormalization selfNorm;
+    private final Sublayer selfResidual;
     private final Attention crossAttention;
-    private final LayerNormalization crossNorm;
+    private final Sublayer crossResidual;
     private final FeedForward ffn;
-    private final LayerNormalization ffnNorm;
-    private final boolean preNorm;
-    private final float dropout;
+    private final Sublayer ffnResidual;
 
     DecoderLayer(ModelConfig c, AttentionSpec spec) {
-        super((byte) 1);
-        preNorm = c.norm() == ModelConfig.Norm.PRE;
-        dropout = (float) c.dropout();
-        float ad = (float) c.attentionDropout();
-        boolean gated = c.outputProjection() == ModelConfig.OutputProjection.PG_OP;
-        selfAttention = addChildBlock("selfAttention",
-                Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), false, ad, c.zeroInitOutput(), gated));
-        selfNorm = addChildBlock("selfNorm", new LayerNormalization(c.dModel()));
-        crossAttention = addChildBlock("crossAttention",
-                Attentions.create(spec, c.dModel(), c.heads(), c.headDim(), true, ad, c.zeroInitOutput(), gated));
-        crossNorm = addChildBlock("crossNorm", new LayerNormalization(c.dModel()));
-        ffn = addChildBlock("ffn", new FeedForward(c.dModel(), c.ffnDim(), c.activation(), c.zeroInitOutput()));
-        ffnNorm = addChildBlock("ffnNorm", new LayerNormalization(c.dModel()));
+        super(c);
+        selfAttention = addChildBlock("selfAttention", attention(spec, false));
+        selfResidual = sublayer("self");
+        crossAttention = addChildBlock("crossAttention", attention(spec, true));
+        crossResidual = sublayer("cross");
+        ffn = addChildBlock("ffn", new FeedForward(c, scales));
+        ffnResidual = sublayer("ffn");
     }
 
     Attention selfAttention() {
@@ -52,26 +44,25 @@ final class DecoderLayer extends ModelPart {
     /** Teacher-forced pass: y (B, T, d), memory (B, S, d), causal mask, source-padding mask. */
     NDArray forward(ParameterStore ps, NDArray y, NDArray memory, NDArray causalMask, NDArray memoryMask,
                     RotaryEmbedding rope, RotaryEmbedding.Angles angles, boolean training) {
-        NDArray h = Sublayer.residual(ps, y, selfNorm, preNorm, dropout, training,
+        NDArray h = selfResidual.apply(ps, y, training,
                 in -> selfAttention.forward(ps, in, null, causalMask, rope, angles, null, training));
-        h = Sublayer.residual(ps, h, crossNorm, preNorm, dropout, training,
+        h = crossResidual.apply(ps, h, training,
                 in -> crossAttention.forward(ps, in, memory, memoryMask, null, null, null, training));
-        return Sublayer.residual(ps, h, ffnNorm, preNorm, dropout, training, in -> ffn.apply(ps, in, training));
+        return ffnResidual.apply(ps, h, training, in -> ffn.apply(ps, in, training));
     }
 
     /** One decoding step for y (N, 1, d). */
     NDArray step(ParameterStore ps, NDArray y, AttentionCache selfCache, AttentionCache crossCache,
                  NDArray memoryMask, RotaryEmbedding rope, RotaryEmbedding.Angles angles, int beam) {
-        NDArray h = Sublayer.residual(ps, y, selfNorm, preNorm, 0f, false,
+        NDArray h = selfResidual.apply(ps, y, false,
                 in -> selfAttention.step(ps, in, selfCache, null, rope, angles, beam));
-        h = Sublayer.residual(ps, h, crossNorm, preNorm, 0f, false,
+        h = crossResidual.apply(ps, h, false,
                 in -> crossAttention.step(ps, in, crossCache, memoryMask, null, null, beam));
-        return Sublayer.residual(ps, h, ffnNorm, preNorm, 0f, false, in -> ffn.apply(ps, in, false));
+        return ffnResidual.apply(ps, h, false, in -> ffn.apply(ps, in, false));
     }
 
     /** Parameters of one such layer. */
     static long parameters(ModelConfig c, AttentionSpec spec) {
-        return 2 * TransformerLayer.attentionParameters(c, spec)
-                + FeedForward.parameters(c.dModel(), c.ffnDim(), c.activation()) + 6L * c.dModel();
+        return 2 * attentionParameters(c, spec) + FeedForward.parameters(c) + residualParameters(c, 3);
     }
 }

@@ -11,6 +11,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import org.dmodel.attention.Initializers;
 import org.dmodel.attention.ModelPart;
+import org.dmodel.attention.ScaleVector;
+import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
 
 /**
@@ -20,10 +22,14 @@ import org.dmodel.config.ModelConfig;
  * N(0, d^-1/2); with tied embeddings it is also the output projection (joint vocabulary: source, target, output).
  * A separate source vocabulary gets its own table {@code sourceTokens}; untied embeddings get {@code output}.
  * Positions are a learned table, a sinusoidal constant (built once for maxPositions) or absent (RoPE acts
- * inside attention). {@code segments} (2, d) are LWC's learned source/target vectors (papers.md §1). Results
- * belong to the manager of the ids. Thread-safe once initialized.
+ * inside attention). {@code segments} (2, d) are LWC's learned source/target vectors (papers.md §1).
+ *
+ * <p>Normalized (ngpt/nugpt, papers.md §3.1): every table has unit-norm rows ({@link #renormalize}), the input is
+ * {@code h0 = Norm(E[ids])}, for lwc {@code Norm(E[ids] + SEG[sides])} (our extension: nGPT has no segments), with
+ * no √d factor and no dropout, and the logits are {@code s_z ⊙ (E_out h)} with the scaling vector
+ * {@code logitScale} (V). Results belong to the manager of the ids. Thread-safe once initialized.
  */
-final class Embeddings extends ModelPart {
+final class Embeddings extends ModelPart implements UnitNormWeights {
     /** Side id of source positions in {@code segments}. */
     static final int SOURCE = 0;
     /** Side id of target positions in {@code segments}. */
@@ -36,6 +42,7 @@ final class Embeddings extends ModelPart {
     private final Parameter output;
     private final Parameter learnedPositions;
     private final Parameter segments;
+    private final ScaleVector logitScale;
     private NDManager constants;
     private NDArray sinusoid;
 
@@ -51,6 +58,28 @@ final class Embeddings extends ModelPart {
         learnedPositions = c.positions() == ModelConfig.Positions.LEARNED
                 ? addParameter(table("positions", c.maxPositions(), d, std)) : null;
         segments = c.architecture() == ModelConfig.Architecture.LWC ? addParameter(table("segments", 2, d, std)) : null;
+        NormalizedScales scales = NormalizedScales.of(c);
+        logitScale = scales == null ? null : new ScaleVector("logitScale", c.vocab().size(), scales.logits());
+        if (logitScale != null) {
+            addParameter(logitScale.parameter());
+        }
+    }
+
+    /** True for the output table E_out (a separate output projection), false for every other parameter. */
+    boolean isOutputTable(Parameter p) {
+        return p == output;
+    }
+
+    @Override
+    public void renormalize() {
+        if (logitScale == null) {
+            return;
+        }
+        for (Parameter p : new Parameter[] {tokens, sourceTokens, output, segments}) {
+            if (p != null) {
+                UnitNormWeights.normalizeInPlace(p.getArray(), 1);
+            }
+        }
     }
 
     private static Parameter table(String name, int rows, int d, double std) {
@@ -94,7 +123,15 @@ final class Embeddings extends ModelPart {
     NDArray embed(ParameterStore ps, NDArray ids, NDArray positions, NDArray sides, boolean source, boolean training) {
         Parameter table = source && sourceTokens != null ? sourceTokens : tokens;
         NDArray x = Embedding.embedding(ids, ps.getValue(table, ids.getDevice(), training), SparseFormat.DENSE)
-                .singletonOrThrow().mul(scale); // (B, n, d)
+                .singletonOrThrow(); // (B, n, d)
+        if (logitScale != null) {
+            if (sides != null) {
+                x = x.add(Embedding.embedding(sides, ps.getValue(segments, ids.getDevice(), training),
+                        SparseFormat.DENSE).singletonOrThrow());
+            }
+            return UnitNormWeights.normalize(x);
+        }
+        x = x.mul(scale);
         if (positions != null && config.positions() != ModelConfig.Positions.ROPE) {
             NDArray p = learnedPositions != null ? ps.getValue(learnedPositions, ids.getDevice(), training) : sinusoid;
             x = x.add(Embedding.embedding(positions, p, SparseFormat.DENSE).singletonOrThrow());
@@ -108,7 +145,9 @@ final class Embeddings extends ModelPart {
 
     /** Output logits (…, V) of hidden states h (…, d), in h's manager. */
     NDArray logits(ParameterStore ps, NDArray h, boolean training) {
-        return Linear.linear(h, ps.getValue(output != null ? output : tokens, h.getDevice(), training)).singletonOrThrow();
+        NDArray z = Linear.linear(h, ps.getValue(output != null ? output : tokens, h.getDevice(), training))
+                .singletonOrThrow(); // (…, V)
+        return logitScale == null ? z : z.mul(logitScale.value(ps, h, training));
     }
 
     /** Parameters of the embeddings of a config (closed form). */
@@ -126,6 +165,9 @@ final class Embeddings extends ModelPart {
         }
         if (c.architecture() == ModelConfig.Architecture.LWC) {
             n += 2 * d;
+        }
+        if (c.parameterization().normalized()) {
+            n += c.vocab().size(); // s_z
         }
         return n;
     }

@@ -19,7 +19,8 @@ import org.dmodel.search.DecoderState;
  * <p>Decoding: {@link #encode} runs the encoder and stores each decoder layer's cross-attention keys/values
  * once per sentence; each {@link #step} appends to the self-attention caches. State caches: self-attention of
  * layers 0…L-1, then cross-attention of layers 0…L-1. Children: {@code embeddings}, {@code encoder00}…,
- * {@code decoder00}…, {@code encoderNorm} and {@code decoderNorm} (pre-norm only).
+ * {@code decoder00}…, {@code encoderNorm} and {@code decoderNorm} (pre-norm only; none under ngpt/nugpt, whose
+ * hidden states are unit vectors already).
  */
 public final class EncoderDecoderModel extends Seq2SeqModel {
     private final List<TransformerLayer> encoder = new ArrayList<>();
@@ -39,7 +40,7 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
         for (int i = 0; i < config.layers(); i++) {
             decoder.add(addChildBlock(String.format("decoder%02d", i), new DecoderLayer(config, config.attention().get(i))));
         }
-        boolean pre = config.norm() == ModelConfig.Norm.PRE;
+        boolean pre = config.norm() == ModelConfig.Norm.PRE && !config.parameterization().normalized();
         encoderNorm = pre ? addChildBlock("encoderNorm", new LayerNormalization(config.dModel())) : null;
         decoderNorm = pre ? addChildBlock("decoderNorm", new LayerNormalization(config.dModel())) : null;
     }

@@ -24,7 +24,8 @@ import org.dmodel.search.DecoderState;
  * relative offsets across the boundary are meaningful); with sinusoidal or learned positions separate counters
  * (source 0..S-1, target 0..T-1) [I]. Decoding: {@link #encode} runs the source through the stack once and keeps
  * each layer's source keys/values once per sentence; each {@link #step} appends one target position per
- * hypothesis. Children: {@code embeddings}, {@code layer00}…, {@code finalNorm} (pre-norm only).
+ * hypothesis. Children: {@code embeddings}, {@code layer00}…, {@code finalNorm} (pre-norm only; none under
+ * ngpt/nugpt).
  */
 public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
     private final List<TransformerLayer> layers = new ArrayList<>();
@@ -40,7 +41,8 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         for (int i = 0; i < config.layers(); i++) {
             layers.add(addChildBlock(String.format("layer%02d", i), new TransformerLayer(config, config.attention().get(i))));
         }
-        finalNorm = config.norm() == ModelConfig.Norm.PRE ? addChildBlock("finalNorm", new LayerNormalization(config.dModel())) : null;
+        boolean pre = config.norm() == ModelConfig.Norm.PRE && !config.parameterization().normalized();
+        finalNorm = pre ? addChildBlock("finalNorm", new LayerNormalization(config.dModel())) : null;
         continuousPositions = config.positions() == ModelConfig.Positions.ROPE;
     }
 

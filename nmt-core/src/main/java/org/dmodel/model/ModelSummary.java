@@ -81,7 +81,7 @@ public final class ModelSummary {
     /** Total parameters of the model of {@code c} (closed form). */
     public static long parameters(ModelConfig c) {
         long n = Embeddings.parameters(c);
-        boolean pre = c.norm() == ModelConfig.Norm.PRE;
+        boolean pre = c.norm() == ModelConfig.Norm.PRE && !c.parameterization().normalized();
         for (AttentionSpec spec : c.attention()) {
             n += TransformerLayer.parameters(c, spec);
             if (c.architecture() == ModelConfig.Architecture.ENCDEC) {

@@ -24,8 +24,8 @@ public final class Models {
 
     /**
      * A DJL model on {@code device} holding a freshly initialized block for {@code config} (random weights as
-     * papers.md says; seed them with {@code Engine.getInstance().setRandomSeed}). The caller closes the model,
-     * which frees the parameters.
+     * papers.md says; seed them with {@code Engine.getInstance().setRandomSeed}); a normalized (ngpt/nugpt) model's
+     * weight vectors are then renormalized to unit norm. The caller closes the model, which frees the parameters.
      */
     public static Model newModel(ModelConfig config, Device device) {
         Model model = Model.newInstance("dmodel", device, Engines.pytorch().getEngineName());
@@ -33,6 +33,7 @@ public final class Models {
             Seq2SeqModel block = create(config);
             model.setBlock(block);
             initialize(block, model);
+            block.renormalize();
             return model;
         } catch (RuntimeException e) {
             model.close();

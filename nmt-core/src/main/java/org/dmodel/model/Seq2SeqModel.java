@@ -7,9 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.dmodel.attention.RotaryEmbedding;
+import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.search.DecoderState;
 import org.dmodel.search.StepModel;
@@ -82,6 +87,43 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
         for (Block child : getChildren().values()) {
             child.initialize(manager, dataType, inputShapes);
         }
+    }
+
+    /**
+     * Rescales every unit-norm weight vector of a normalized (ngpt/nugpt) model back to norm 1, in place
+     * (papers.md §3.1): once after initialization ({@link Models#newModel}) and after every optimizer step. A no-op
+     * for a standard model. Not thread-safe: call it while no decoding or training pass runs.
+     */
+    public void renormalize() {
+        if (config.parameterization().normalized()) {
+            renormalize(this);
+        }
+    }
+
+    private static void renormalize(Block block) {
+        if (block instanceof UnitNormWeights u) {
+            u.renormalize();
+        }
+        for (Block child : block.getChildren().values()) {
+            renormalize(child);
+        }
+    }
+
+    /**
+     * The learning-rate group of every parameter, by the name {@link #getParameters()} gives it, in that order:
+     * embedding tables by role, other matrices as hidden, vectors as scaling vectors (papers.md §3.2).
+     */
+    public Map<String, ParameterGroup> parameterGroups() {
+        Map<Parameter, ParameterGroup> byParameter = new IdentityHashMap<>();
+        for (Parameter p : embeddings.getDirectParameters().values()) {
+            byParameter.put(p, p.getArray().getShape().dimension() < 2 ? ParameterGroup.SCALING_VECTORS
+                    : embeddings.isOutputTable(p) ? ParameterGroup.OUTPUT_EMBEDDINGS : ParameterGroup.INPUT_EMBEDDINGS);
+        }
+        Map<String, ParameterGroup> groups = new LinkedHashMap<>();
+        getParameters().forEach(pair -> groups.put(pair.getKey(), byParameter.getOrDefault(pair.getValue(),
+                pair.getValue().getArray().getShape().dimension() < 2 ? ParameterGroup.SCALING_VECTORS
+                        : ParameterGroup.HIDDEN_MATRICES)));
+        return groups;
     }
 
     /** The RoPE tables, or null when positions are not RoPE. */

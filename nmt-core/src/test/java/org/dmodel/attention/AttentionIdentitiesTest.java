@@ -49,7 +49,7 @@ class AttentionIdentitiesTest {
     }
 
     private Attention build(AttentionSpec spec) {
-        Attention a = Attentions.create(spec, D, H, DH, false, 0f, false, false);
+        Attention a = Attentions.create(spec, D, H, DH, false, 0f, false, null, false);
         a.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
         return a;
     }

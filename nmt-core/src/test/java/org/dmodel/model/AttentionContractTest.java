@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,6 +19,8 @@ import java.util.stream.Stream;
 import org.dmodel.attention.AttentionCache;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.config.ModelConfig.Architecture;
+import org.dmodel.config.ModelConfig.OutputProjection;
+import org.dmodel.config.ModelConfig.Parameterization;
 import org.dmodel.testing.NdAssert;
 import org.dmodel.testing.TestModels;
 import org.dmodel.testing.Tolerance;
@@ -27,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The contract every attention spec, mixed per-layer stack and architecture must keep (style.md §7):
  * incremental decoding equals the full forward pass, causality, padding invariance, cache sizes equal
- * papers.md §2.2, and reorder/keep act exactly like recomputing the reordered prefixes.
+ * papers.md §2.2, and reorder/keep act exactly like recomputing the reordered prefixes. Every case runs for the
+ * standard parameterization; every spec and stack also for ngpt and nugpt (papers.md §3); a mixed stack also with
+ * PG-OP's output gates (papers.md §4), standard and ngpt.
  */
 class AttentionContractTest {
     private static final int[] SOURCE_LENGTHS = {5, 2, 7};
@@ -38,24 +44,49 @@ class AttentionContractTest {
         String[] specs = {"mha", "mqa", "gqa:2", "tpa:3/2/2", "tpa-kv:2/1", "tpa:2/1/2;gqa:2;mha"};
         for (Architecture arch : Architecture.values()) {
             for (String spec : specs) {
-                cases.add(Arguments.of(arch, spec, null, ModelConfig.Norm.PRE));
+                for (Parameterization param : Parameterization.values()) {
+                    cases.add(Arguments.of(arch, spec, null, ModelConfig.Norm.PRE, param, OutputProjection.STANDARD));
+                }
             }
-            cases.add(Arguments.of(arch, "gqa:2", ModelConfig.Positions.LEARNED, ModelConfig.Norm.POST));
+            cases.add(Arguments.of(arch, "gqa:2", ModelConfig.Positions.LEARNED, ModelConfig.Norm.POST,
+                    Parameterization.STANDARD, OutputProjection.STANDARD));
             cases.add(Arguments.of(arch, "tpa:3/2/2", arch == Architecture.LWC
-                    ? ModelConfig.Positions.SINUSOIDAL : ModelConfig.Positions.ROPE, ModelConfig.Norm.PRE));
+                    ? ModelConfig.Positions.SINUSOIDAL : ModelConfig.Positions.ROPE, ModelConfig.Norm.PRE,
+                    Parameterization.STANDARD, OutputProjection.STANDARD));
+            for (Parameterization param : List.of(Parameterization.STANDARD, Parameterization.NGPT)) {
+                cases.add(Arguments.of(arch, "tpa:2/1/2;gqa:2;mha", null, ModelConfig.Norm.PRE, param,
+                        OutputProjection.PG_OP));
+            }
         }
         return cases.stream();
     }
 
-    private static ModelConfig config(Architecture arch, String specs, ModelConfig.Positions positions, ModelConfig.Norm norm) {
-        ModelConfig c = TestModels.config(arch, specs);
-        return c.toBuilder().positions(positions != null ? positions : c.positions()).norm(norm).build();
+    private static ModelConfig config(Architecture arch, String specs, ModelConfig.Positions positions,
+                                      ModelConfig.Norm norm, Parameterization param, OutputProjection output) {
+        ModelConfig c = TestModels.config(arch, specs, param);
+        ModelConfig.Builder b = c.toBuilder().positions(positions != null ? positions : c.positions()).norm(norm)
+                .outputProjection(output);
+        // nugpt cases transfer from a base of half the width and depth, so the scales differ from nGPT's
+        return (param == Parameterization.NUGPT ? b.baseWidth(c.dModel() / 2).baseDepth(1) : b).build();
     }
 
-    /** A seeded, initialized model with a capped parameter manager (a stray attachment fails at once). */
+    /**
+     * A seeded, initialized model with a capped parameter manager (a stray attachment fails at once). PG-OP gates,
+     * zero at init, get random weights so that they take part in the contract.
+     */
     private static Model model(ModelConfig c) {
         TestModels.seed(11);
         Model model = Models.newModel(c, Device.cpu());
+        Random random = new Random(5);
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            if (p.getKey().contains("outputGate")) {
+                float[] w = new float[(int) p.getValue().getArray().size()];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) random.nextGaussian();
+                }
+                p.getValue().getArray().set(w);
+            }
+        }
         model.getNDManager().cap();
         return model;
     }
@@ -69,11 +100,11 @@ class AttentionContractTest {
         return block.logits(new ParameterStore(m, false), source, target, false).logSoftmax(-1);
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} {5}")
     @MethodSource("models")
     void incrementalDecodingMatchesFullForward(Architecture arch, String specs, ModelConfig.Positions positions,
-                                               ModelConfig.Norm norm) {
-        ModelConfig c = config(arch, specs, positions, norm);
+                                               ModelConfig.Norm norm, Parameterization param, OutputProjection output) {
+        ModelConfig c = config(arch, specs, positions, norm, param, output);
         Random random = new Random(1);
         int[][] src = TestModels.sources(random, SOURCE_LENGTHS);
         int[][] tgt = TestModels.targets(random, src.length, T);
@@ -119,11 +150,12 @@ class AttentionContractTest {
         assertEquals(expected, state.cacheBytes(), "cache bytes vs papers.md §2.2 formula");
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} {5}")
     @MethodSource("models")
     void futureTargetTokensAndSourcePaddingChangeNothing(Architecture arch, String specs,
-                                                          ModelConfig.Positions positions, ModelConfig.Norm norm) {
-        ModelConfig c = config(arch, specs, positions, norm);
+                                                          ModelConfig.Positions positions, ModelConfig.Norm norm,
+                                                          Parameterization param, OutputProjection output) {
+        ModelConfig c = config(arch, specs, positions, norm, param, output);
         Random random = new Random(2);
         int[][] src = TestModels.sources(random, SOURCE_LENGTHS);
         int[][] tgt = TestModels.targets(random, src.length, T);
@@ -148,11 +180,11 @@ class AttentionContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} {5}")
     @MethodSource("models")
     void reorderAndKeepEqualRecomputation(Architecture arch, String specs, ModelConfig.Positions positions,
-                                          ModelConfig.Norm norm) {
-        ModelConfig c = config(arch, specs, positions, norm);
+                                          ModelConfig.Norm norm, Parameterization param, OutputProjection output) {
+        ModelConfig c = config(arch, specs, positions, norm, param, output);
         Random random = new Random(3);
         int[][] src = TestModels.sources(random, SOURCE_LENGTHS);
         int beam = 2;
@@ -205,10 +237,11 @@ class AttentionContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} {5}")
     @MethodSource("models")
-    void identityReorderIsANoOp(Architecture arch, String specs, ModelConfig.Positions positions, ModelConfig.Norm norm) {
-        ModelConfig c = config(arch, specs, positions, norm);
+    void identityReorderIsANoOp(Architecture arch, String specs, ModelConfig.Positions positions, ModelConfig.Norm norm,
+                                Parameterization param, OutputProjection output) {
+        ModelConfig c = config(arch, specs, positions, norm, param, output);
         int[][] src = TestModels.sources(new Random(4), SOURCE_LENGTHS);
         int beam = 2;
         try (Model model = model(c); NDManager m = NDManager.newBaseManager()) {
@@ -235,11 +268,11 @@ class AttentionContractTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} {5}")
     @MethodSource("models")
     void cacheElementsMatchPapersFormula(Architecture arch, String specs, ModelConfig.Positions positions,
-                                         ModelConfig.Norm norm) {
-        ModelConfig c = config(arch, specs, positions, norm);
+                                         ModelConfig.Norm norm, Parameterization param, OutputProjection output) {
+        ModelConfig c = config(arch, specs, positions, norm, param, output);
         try (Model model = model(c); NDManager m = NDManager.newBaseManager();
              LayerCaches state = (LayerCaches) Models.block(model).encode(TestModels.sources(new Random(5), 3), 1, m)) {
             long dh = c.headDim();

@@ -48,7 +48,11 @@ class ModelsTest {
                 TestModels.config(ModelConfig.Architecture.ENCDEC, "tpa:2/1/2;gqa:2").toBuilder()
                         .outputProjection(ModelConfig.OutputProjection.PG_OP).build(),
                 TestModels.config(ModelConfig.Architecture.LWC, "mha;tpa-kv:2/1").toBuilder()
-                        .outputProjection(ModelConfig.OutputProjection.PG_OP).build());
+                        .outputProjection(ModelConfig.OutputProjection.PG_OP).build(),
+                TestModels.config(ModelConfig.Architecture.ENCDEC, "tpa:2/1/2;gqa:2;mha", ModelConfig.Parameterization.NGPT),
+                TestModels.config(ModelConfig.Architecture.LWC, "tpa-kv:2/1;mqa", ModelConfig.Parameterization.NUGPT),
+                TestModels.config(ModelConfig.Architecture.ENCDEC, "mqa", ModelConfig.Parameterization.NGPT).toBuilder()
+                        .sourceVocab(new VocabInfo(30, SpecialIds.DEFAULT)).build());
         for (ModelConfig c : configs) {
             try (Model model = Models.newModel(c, Device.cpu())) {
                 assertEquals(ModelSummary.parameters(c), count(model), c.toString());
@@ -67,6 +71,13 @@ class ModelsTest {
         // lwc of the same depth: one stack, segments, one final norm — about half.
         long lwc = 40 * d + 2 * d + 2 * encoderLayer + 2 * d;
         assertEquals(lwc, ModelSummary.parameters(TestModels.config(ModelConfig.Architecture.LWC, "mha")));
+        // ngpt: no biases or norms; SwiGLU in (2f×d), out (d×f), s_u, s_ν; α per sublayer; s_q, s_k; E_out and s_z.
+        long nAttention = 3 * d * d + d * d + 2 * d;
+        long nFfn = 2 * f * d + f * d + 2 * f;
+        long nEncoderLayer = nAttention + nFfn + 2 * d;
+        long nDecoderLayer = 2 * nAttention + nFfn + 3 * d;
+        assertEquals(2 * 40 * d + 40 + 2 * nEncoderLayer + 2 * nDecoderLayer, ModelSummary.parameters(
+                TestModels.config(ModelConfig.Architecture.ENCDEC, "mha", ModelConfig.Parameterization.NGPT)));
     }
 
     @Test

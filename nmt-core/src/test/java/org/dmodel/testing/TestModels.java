@@ -19,10 +19,47 @@ public final class TestModels {
 
     /** A dropout-free config of the given architecture and per-layer specs ({@code --attention} syntax). */
     public static ModelConfig config(ModelConfig.Architecture arch, String specs) {
+        return config(arch, specs, ModelConfig.Parameterization.STANDARD);
+    }
+
+    /** As {@link #config(ModelConfig.Architecture, String)} with a parameterization and its defaults. */
+    public static ModelConfig config(ModelConfig.Architecture arch, String specs, ModelConfig.Parameterization param) {
         java.util.List<AttentionSpec> list = ModelOptions.parseSpecs(specs);
-        return ModelConfig.builder().architecture(arch).layers(list.size() == 1 ? 2 : list.size()).dModel(32).heads(4)
-                .ffnDim(64).dropout(0).attentionDropout(0).maxPositions(64).attention(list)
+        return ModelConfig.builder().architecture(arch).parameterization(param).layers(list.size() == 1 ? 2 : list.size())
+                .dModel(32).heads(4).ffnDim(64).dropout(0).attentionDropout(0).maxPositions(64).attention(list)
                 .vocab(new VocabInfo(VOCAB, IDS)).build();
+    }
+
+    /** Tolerance on the L2 norm of a weight vector that should be a unit vector (float32 after renormalizing). */
+    public static final double UNIT_NORM = 1e-5;
+
+    /**
+     * Asserts that every matrix of a normalized (ngpt/nugpt) block has unit-norm d-vectors (papers.md §3.1):
+     * columns of the attention and FFN output projections (they write the model dimension), rows of every other
+     * matrix, within {@link #UNIT_NORM}. Decides the axis from the parameter names, independently of the model's
+     * own bookkeeping. Returns how many matrices it checked.
+     */
+    public static int assertUnitNorms(ai.djl.nn.Block block, String what) {
+        int matrices = 0;
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            ai.djl.ndarray.NDArray w = p.getValue().getArray();
+            if (w.getShape().dimension() != 2) {
+                continue;
+            }
+            String name = p.getKey();
+            // names carry DJL's child-index prefixes: 02layer00_01attention_02output_weight
+            int axis = name.matches(".*[aA]ttention_\\d*output_weight") || name.matches(".*ffn_\\d*out_weight") ? 0 : 1;
+            float[] norms;
+            try (ai.djl.ndarray.NDArray n = w.norm(new int[] {axis})) {
+                norms = n.toFloatArray();
+            }
+            for (int i = 0; i < norms.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(1.0, norms[i], UNIT_NORM,
+                        what + ": " + name + " vector " + i + " along axis " + axis);
+            }
+            matrices++;
+        }
+        return matrices;
     }
 
     /** Seeds DJL's engine RNG so model initialization is reproducible. */

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param maxNanInRow stop after this many consecutive updates with a non-finite loss or gradient
  * @param logEvery updates between progress lines
  * @param timeBudgetSeconds stop (saving a checkpoint) after this much wall time (0 = no limit)
+ * @param baseSteps νGPT: updates of the base run (0 = the same horizon, m_data = 1)
+ * @param outputLrMult νGPT: factor on the output embedding's learning rate
  */
 public record TrainConfig(
         Path saveDir,
@@ -38,7 +40,9 @@ public record TrainConfig(
         int validBeam,
         int maxNanInRow,
         int logEvery,
-        long timeBudgetSeconds) {
+        long timeBudgetSeconds,
+        long baseSteps,
+        double outputLrMult) {
 
     public TrainConfig {
         if (maxSteps <= 0 && maxEpochs <= 0 && timeBudgetSeconds <= 0) {
@@ -46,6 +50,9 @@ public record TrainConfig(
         }
         if (updateFreq < 1 || maxTokens < 1 || maxNanInRow < 1 || logEvery < 1) {
             throw new IllegalArgumentException("--update-freq, --max-tokens, --max-nan-in-row and --log-every must be >= 1");
+        }
+        if (baseSteps < 0 || !(outputLrMult > 0)) {
+            throw new IllegalArgumentException("--base-steps must be >= 0 and --output-lr-mult > 0");
         }
     }
 }

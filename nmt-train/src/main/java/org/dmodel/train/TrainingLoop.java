@@ -18,12 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.dmodel.cli.UsageException;
 import org.dmodel.data.BinarizedDataset;
 import org.dmodel.data.BitextBatch;
 import org.dmodel.data.TokenBatcher;
 import org.dmodel.io.AtomicFiles;
+import org.dmodel.model.ParameterGroup;
 import org.dmodel.model.Seq2SeqModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop: token-batched updates with gradient accumulation, label-smoothed cross entropy,
  * global-norm clipping and {@link AdamW}; periodic validation, checkpoints and metrics; exact resume on CPU.
+ * A normalized model (ngpt/nugpt) is renormalized after every update, and trains with the per-group learning
+ * rates of {@link ParameterGroups}, logged at the start and kept in each checkpoint.
  *
  * <p>Memory: every update runs inside its own NDManager, closed at the end of the update, so the model's
  * manager holds only parameters and the optimizer's moments between updates. Determinism: the data order is
@@ -55,6 +59,7 @@ public final class TrainingLoop {
     private final Progress progress;
     private final Checkpoints checkpoints;
     private long lastValidatedStep = -1;
+    private ParameterGroups lrGroups;
 
     /**
      * @param run what goes into each checkpoint besides parameters and trainer state (model config, vocabularies)
@@ -85,7 +90,8 @@ public final class TrainingLoop {
         NDManager root = model.getNDManager();
         List<Pair<String, Parameter>> params = new ArrayList<>();
         block.getParameters().forEach(params::add);
-        try (AdamW optimizer = new AdamW(root, params, Map.of(), config.beta1(), config.beta2(), config.adamEps(),
+        Map<String, Double> lrScales = normalized() ? learningRateGroups().lrScales(block.parameterGroups()) : Map.of();
+        try (AdamW optimizer = new AdamW(root, params, lrScales, config.beta1(), config.beta2(), config.adamEps(),
                         config.weightDecay());
                 StopSignal stop = new StopSignal(600)) {
             TrainerState state = resume(optimizer);
@@ -93,6 +99,35 @@ public final class TrainingLoop {
                 return loop(state, optimizer, metrics, stop);
             }
         }
+    }
+
+    private boolean normalized() {
+        return run.config().parameterization().normalized();
+    }
+
+    /**
+     * The learning-rate groups of a normalized model: those stored in the checkpoint being resumed, else derived
+     * from the configs; logged one line per group.
+     */
+    private ParameterGroups learningRateGroups() throws IOException {
+        ParameterGroups derived = ParameterGroups.of(run.config(), config);
+        ParameterGroups groups = derived;
+        Path stored = run.resumedFrom() == null ? null : run.resumedFrom().resolve(ParameterGroups.FILE);
+        if (stored != null && Files.isRegularFile(stored)) {
+            groups = ParameterGroups.read(stored);
+            if (!groups.equals(derived)) {
+                LOG.warn("{} holds other learning-rate groups than these options give ({}); continuing with the"
+                        + " checkpoint's", stored, derived.multipliers());
+            }
+        }
+        double lr = config.schedule().peak();
+        for (ParameterGroup g : ParameterGroup.values()) {
+            LOG.info("lr group {}: {} (--lr × {})", ParameterGroups.key(g),
+                    String.format(Locale.ROOT, "%.4e", lr * groups.multiplier(g)),
+                    String.format(Locale.ROOT, "%.6f", groups.multiplier(g)));
+        }
+        lrGroups = groups;
+        return groups;
     }
 
     private TrainerState resume(AdamW optimizer) throws IOException {
@@ -236,6 +271,9 @@ public final class TrainingLoop {
             // gradients are sums over tokens: normalize by the update's target tokens, then clip
             double norm = optimizer.stepFromGradients(step, tokens, config.clipNorm(), lr, !Double.isFinite(lossSum));
             boolean finite = Double.isFinite(norm) && Double.isFinite(lossSum);
+            if (finite) {
+                block.renormalize(); // nGPT: weights back onto the unit sphere (a no-op for a standard model)
+            }
             return new UpdateResult(finite, lossSum, nllSum, tokens, sentences, norm, lr);
         }
     }
@@ -362,6 +400,9 @@ public final class TrainingLoop {
             run.writeModel(dir);
             AtomicFiles.write(dir.resolve(OPTIMIZER_FILE), out -> out.write(opt));
             AtomicFiles.writeString(dir.resolve(STATE_FILE), GSON.toJson(s));
+            if (lrGroups != null) {
+                lrGroups.write(dir.resolve(ParameterGroups.FILE));
+            }
         });
     }
 }

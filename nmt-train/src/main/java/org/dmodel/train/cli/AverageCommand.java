@@ -60,7 +60,10 @@ public final class AverageCommand extends CommandLineTool {
         return 0;
     }
 
-    /** Averages {@code inputs} (same config) into a model directory at {@code output}. */
+    /**
+     * Averages {@code inputs} (same config) into a model directory at {@code output}; a normalized (ngpt/nugpt)
+     * model's averaged weight vectors are put back on the unit sphere.
+     */
     public static void average(List<Path> inputs, Path output) throws Exception {
         try (LoadedModel first = ModelDirectory.load(inputs.get(0), Device.cpu())) {
             List<Parameter> sum = first.block().getParameters().values();
@@ -79,6 +82,7 @@ public final class AverageCommand extends CommandLineTool {
             for (Parameter p : sum) {
                 p.getArray().divi(inputs.size());
             }
+            first.block().renormalize();
             ModelDirectory.save(output, first.config(), first.model(), first.vocabularies());
         }
     }

@@ -94,7 +94,6 @@ public final class TrainCommand extends CommandLineTool {
                     ModelSummary.of(ModelOptions.resolve(cmd, t, vocab))));
             return 0;
         }
-        TrainConfig config = TrainOptions.resolve(cmd, t);
         String src = t.require(cmd, "src-lang");
         String tgt = t.require(cmd, "tgt-lang");
         String trainPrefix = t.require(cmd, "train");
@@ -106,6 +105,7 @@ public final class TrainCommand extends CommandLineTool {
         }
         try (Vocabularies vocab = loadVocabularies(cmd, t)) {
             ModelConfig modelConfig = modelConfig(cmd, t, vocab);
+            TrainConfig config = TrainOptions.resolve(cmd, t, modelConfig.parameterization());
             Engine.getEngine(Engines.PYTORCH).setRandomSeed((int) config.seed());
             Path dataBin = Path.of(t.get(cmd, "data-bin") != null ? t.get(cmd, "data-bin")
                     : config.saveDir().resolve("data-bin").toString());

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.dmodel.io.LoadedModel;
 import org.dmodel.io.ModelDirectory;
+import org.dmodel.model.ParameterGroup;
+import org.dmodel.testing.TestModels;
 import org.dmodel.train.Checkpoints;
+import org.dmodel.train.ParameterGroups;
 import org.dmodel.train.TrainingFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,17 +69,57 @@ class TrainCommandTest {
                 .toArray();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"encdec, mha", "encdec, gqa:1", "encdec, tpa:2/1/1", "lwc, mha", "lwc, gqa:1", "lwc, tpa-kv:1/1"})
-    void lossFallsOnAReverseTask(String arch, String attention) throws IOException {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"encdec, mha, standard", "encdec, gqa:1, standard", "encdec, tpa:2/1/1, standard", "lwc, mha, standard",
+            "lwc, gqa:1, standard", "lwc, tpa-kv:1/1, standard", "encdec, mha, ngpt", "lwc, tpa:2/1/1, ngpt",
+            "encdec, gqa:1, nugpt"})
+    void lossFallsOnAReverseTask(String arch, String attention, String param) throws IOException {
         Path dir = work.resolve("run");
-        Run r = train(dir, "--arch", arch, "--attention", attention, "--max-steps", "60", "--dropout", "0");
+        // nGPT's logits start in [-1, 1] (s_z = 1, unit vectors) and s_z grows by about lr·√d per update: at d = 32
+        // it needs a larger learning rate than the standard model to leave the uniform distribution within 60 updates
+        Run r = train(dir, "--arch", arch, "--attention", attention, "--max-steps", "60", "--dropout", "0",
+                "--param", param, "--lr", param.equals("standard") ? "3e-3" : "2e-2");
         assertEquals(0, r.status(), r.err());
         double[] loss = losses(dir);
         assertEquals(60, loss.length);
         double first = (loss[0] + loss[1] + loss[2]) / 3;
         double last = (loss[57] + loss[58] + loss[59]) / 3;
         assertTrue(last < 0.6 * first, arch + " " + attention + ": loss " + first + " -> " + last);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"lwc, mha", "encdec, tpa:2/1/1"})
+    void normalizedTrainingKeepsUnitNormsAfterEveryUpdateAndKeepsItsLearningRates(String arch, String attention)
+            throws Exception {
+        Path dir = work.resolve("nu");
+        Run r = train(dir, "--arch", arch, "--attention", attention, "--param", "nugpt", "--base-width", "16",
+                "--max-steps", "3", "--base-steps", "1", "--save-every", "1", "--keep-last", "0");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("lr group hidden_matrices: "), r.err());
+        Checkpoints cp = new Checkpoints(dir, 0);
+        assertEquals(3, cp.numbered().size());
+        for (Path checkpoint : cp.numbered()) {
+            try (LoadedModel m = ModelDirectory.load(checkpoint, Device.cpu())) {
+                TestModels.assertUnitNorms(m.block(), checkpoint.getFileName().toString());
+            }
+        }
+        Path averaged = work.resolve("nu-averaged");
+        AverageCommand.average(cp.numbered(), averaged);
+        try (LoadedModel m = ModelDirectory.load(averaged, Device.cpu())) {
+            TestModels.assertUnitNorms(m.block(), "average of the three checkpoints");
+        }
+        // m_width = 32/16, m_data = 3/1: the stored multipliers, kept on resume with another --max-steps
+        ParameterGroups stored = ParameterGroups.read(cp.path(Checkpoints.LAST).resolve(ParameterGroups.FILE));
+        assertEquals(Math.pow(3, -1.0 / 3) * Math.pow(2, -0.75), stored.multiplier(ParameterGroup.HIDDEN_MATRICES),
+                1e-12);
+        Run resumed = train(dir, "--arch", arch, "--attention", attention, "--param", "nugpt", "--base-width", "16",
+                "--max-steps", "4", "--base-steps", "1");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.err().contains("continuing with the checkpoint's"), resumed.err());
+        assertEquals(stored, ParameterGroups.read(cp.path(Checkpoints.LAST).resolve(ParameterGroups.FILE)));
+        try (LoadedModel m = ModelDirectory.load(cp.path(Checkpoints.LAST), Device.cpu())) {
+            TestModels.assertUnitNorms(m.block(), "after resuming");
+        }
     }
 
     @Test
