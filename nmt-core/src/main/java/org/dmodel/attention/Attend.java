@@ -2,6 +2,7 @@ package org.dmodel.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 
 /**
@@ -49,14 +50,7 @@ public final class Attend {
                 sharedScores = sharedScores.add(sharedMask);
             }
         }
-        NDArray rowScores = null;
-        if (rowKeys != null) {
-            long g = rowKeys.getShape().get(1);
-            rowScores = q.reshape(n, g, -1, dh).matMul(rowKeys).reshape(n, h, m, -1); // (N, h, m, t)
-            if (rowMask != null) {
-                rowScores = rowScores.add(rowMask);
-            }
-        }
+        NDArray rowScores = rowKeys == null ? null : rowScores(q, rowKeys, rowMask); // (N, h, m, t)
         if (sharedScores == null) {
             NDArray w = weights(rowScores, dropout, training); // (N, h, m, t)
             return rowOutput(w, rowValues, n, h, m, dh);
@@ -74,6 +68,26 @@ public final class Attend {
                 : parts.get(1).reshape(b, h, beam, m, -1).transpose(0, 2, 1, 3, 4).reshape(n, h, m, -1); // (N, h, m, t)
         return sharedOutput(parts.get(0), sharedValues, beam, b, h, m, dh)
                 .add(rowOutput(rowWeights, rowValues, n, h, m, dh));
+    }
+
+    /**
+     * The attention probabilities (N, h, m, t) of queries over per-row keys alone, exactly as {@link #attend}
+     * weighs them when there is no shared segment (no dropout); for diagnostics. Belongs to the queries' manager.
+     *
+     * @param q queries (N, h, m, d_h), already multiplied by the score scale
+     * @param rowKeys Kᵀ (N, G, d_h, t)
+     * @param rowMask additive mask broadcastable to (N, 1, m, t), or null
+     */
+    public static NDArray probabilities(NDArray q, NDArray rowKeys, NDArray rowMask) {
+        return rowScores(q, rowKeys, rowMask).softmax(-1);
+    }
+
+    /** Masked scores (N, h, m, t) of queries (N, h, m, d_h) against Kᵀ (N, G, d_h, t). */
+    private static NDArray rowScores(NDArray q, NDArray rowKeys, NDArray rowMask) {
+        Shape s = q.getShape();
+        long g = rowKeys.getShape().get(1);
+        NDArray scores = q.reshape(s.get(0), g, -1, s.get(3)).matMul(rowKeys).reshape(s.get(0), s.get(1), s.get(2), -1);
+        return rowMask == null ? scores : scores.add(rowMask);
     }
 
     private static NDArray weights(NDArray scores, float dropout, boolean training) {

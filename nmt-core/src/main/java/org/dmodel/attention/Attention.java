@@ -178,10 +178,11 @@ public abstract class Attention extends ModelPart {
      * @param angles the batch's rotation angles for x's positions, or null
      * @param fill when non-null, the key/value cache tensors are stored as the cache's shared segment (encoding
      *     the source for decoding)
+     * @param probe receives the probabilities, per-head outputs and W_O (diagnostics); null in normal use
      * @return (B, n, d)
      */
     public NDArray forward(ParameterStore ps, NDArray x, NDArray memory, NDArray mask, RotaryEmbedding rope,
-                           RotaryEmbedding.Angles angles, AttentionCache fill, boolean training) {
+                           RotaryEmbedding.Angles angles, AttentionCache fill, boolean training, AttentionProbe probe) {
         NDArray q;
         NDArray[] cached;
         if (cross) {
@@ -197,6 +198,10 @@ public abstract class Attention extends ModelPart {
         }
         NDArray[] kv = keysValues(ps, cached, training);
         NDArray o = Attend.attend(q, null, null, null, kv[0], kv[1], mask, 1, attentionDropout, training);
+        if (probe != null) {
+            probe.record(Attend.probabilities(q, kv[0], mask), headInputs(ps, o, x, training), mask,
+                    output.weight(ps, x.getDevice()));
+        }
         return finish(ps, o, x, training);
     }
 
@@ -240,18 +245,20 @@ public abstract class Attention extends ModelPart {
         return projected.split(new long[] {queryWidth}, 2);
     }
 
-    /** (N, h, m, d_h) → [per-head gates from x (N, m, d)] → (N, m, h·d_h) → output projection (N, m, d). */
-    private NDArray finish(ParameterStore ps, NDArray o, NDArray x, boolean training) {
-        long n = o.getShape().get(0);
-        long m = o.getShape().get(2);
+    /** (N, h, m, d_h) → what each head feeds W_O (N, h, m, d_h): o_h times its gate from x (N, m, d) and the output factor. */
+    private NDArray headInputs(ParameterStore ps, NDArray o, NDArray x, boolean training) {
         if (outputGate != null) {
             NDArray gates = Activation.sigmoid(outputGate.apply(ps, x, training)).mul(2f); // (N, m, h)
             o = o.mul(gates.transpose(0, 2, 1).expandDims(3)); // (N, h, m, d_h)
         }
-        NDArray merged = o.transpose(0, 2, 1, 3).reshape(n, m, (long) heads * headDim); // (N, m, h·d_h)
-        if (outputScale() != 1f) {
-            merged = merged.mul(outputScale());
-        }
+        return outputScale() != 1f ? o.mul(outputScale()) : o;
+    }
+
+    /** (N, h, m, d_h) → head inputs → (N, m, h·d_h) → output projection (N, m, d). */
+    private NDArray finish(ParameterStore ps, NDArray o, NDArray x, boolean training) {
+        long n = o.getShape().get(0);
+        long m = o.getShape().get(2);
+        NDArray merged = headInputs(ps, o, x, training).transpose(0, 2, 1, 3).reshape(n, m, (long) heads * headDim); // (N, m, h·d_h)
         return output.apply(ps, merged, training);
     }
 }

@@ -1,5 +1,6 @@
 package org.dmodel.attention;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -53,6 +54,11 @@ public final class Projection extends ModelPart implements UnitNormWeights {
         }
         int d = unitAxis == UnitAxis.ROWS ? in : out;
         return new Projection(in, out, Initializers.normal(1 / Math.sqrt(d)), false, unitAxis);
+    }
+
+    /** The weight W (out, in) as {@code ps} serves it on {@code device}; owned by the parameter store's model. */
+    public NDArray weight(ParameterStore ps, Device device) {
+        return ps.getValue(weight, device, false);
     }
 
     /** Applies the map to the last axis of {@code x} (…, in) → (…, out); the result belongs to x's manager. */

@@ -41,14 +41,27 @@ final class DecoderLayer extends ResidualLayer {
         return crossAttention;
     }
 
-    /** Teacher-forced pass: y (B, T, d), memory (B, S, d), causal mask, source-padding mask. */
+    /**
+     * Teacher-forced pass: y (B, T, d), memory (B, S, d), causal mask, source-padding mask; when {@code probe} is
+     * non-null it records the states {@code input}, {@code selfAttention}, {@code crossAttention}, {@code ffn} and
+     * both attentions (diagnostics).
+     */
     NDArray forward(ParameterStore ps, NDArray y, NDArray memory, NDArray causalMask, NDArray memoryMask,
-                    RotaryEmbedding rope, RotaryEmbedding.Angles angles, boolean training) {
+                    RotaryEmbedding rope, RotaryEmbedding.Angles angles, boolean training, Probe.Layer probe) {
         NDArray h = selfResidual.apply(ps, y, training,
-                in -> selfAttention.forward(ps, in, null, causalMask, rope, angles, null, training));
-        h = crossResidual.apply(ps, h, training,
-                in -> crossAttention.forward(ps, in, memory, memoryMask, null, null, null, training));
-        return ffnResidual.apply(ps, h, training, in -> ffn.apply(ps, in, training));
+                in -> selfAttention.forward(ps, in, null, causalMask, rope, angles, null, training,
+                        Probe.attention(probe, "selfAttention")));
+        NDArray c = crossResidual.apply(ps, h, training,
+                in -> crossAttention.forward(ps, in, memory, memoryMask, null, null, null, training,
+                        Probe.attention(probe, "crossAttention")));
+        NDArray out = ffnResidual.apply(ps, c, training, in -> ffn.apply(ps, in, training));
+        if (probe != null) {
+            probe.state("input", y);
+            probe.state("selfAttention", h);
+            probe.state("crossAttention", c);
+            probe.state("ffn", out);
+        }
+        return out;
     }
 
     /** One decoding step for y (N, 1, d). */

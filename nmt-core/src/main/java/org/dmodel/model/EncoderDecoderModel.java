@@ -46,7 +46,7 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
     }
 
     /** Encoder output (B, S, d) for source ids (B, S) and their padding mask. */
-    private NDArray encoder(ParameterStore ps, NDArray source, NDArray mask, boolean training) {
+    private NDArray encoder(ParameterStore ps, NDArray source, NDArray mask, boolean training, Probe probe) {
         NDManager m = source.getManager();
         int s = (int) source.getShape().get(1);
         checkPositions(s);
@@ -54,27 +54,32 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
         NDArray x = embeddings.embed(ps, source, positions, null, true, training); // (B, S, d)
         RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
         for (TransformerLayer layer : encoder) {
-            x = layer.forward(ps, x, mask, rope(), angles, null, training);
+            x = layer.forward(ps, x, mask, rope(), angles, null, training,
+                    probe == null ? null : probe.addLayer(Probe.Stack.ENCODER));
         }
         return encoderNorm == null ? x : encoderNorm.apply(ps, x, training);
     }
 
     @Override
-    public NDArray logits(ParameterStore ps, NDArray source, NDArray targetIn, boolean training) {
+    protected NDArray teacherForced(ParameterStore ps, NDArray source, NDArray targetIn, boolean training, Probe probe) {
         NDManager m = source.getManager();
         int t = (int) targetIn.getShape().get(1);
         checkPositions(t);
         NDArray sourceMask = paddingMask(source); // (B, 1, 1, S)
-        NDArray memory = encoder(ps, source, sourceMask, training); // (B, S, d)
+        NDArray memory = encoder(ps, source, sourceMask, training, probe); // (B, S, d)
         NDArray positions = range(m, 0, t); // (1, T)
         NDArray causal = Masks.causal(m, t); // (1, 1, T, T)
         NDArray y = embeddings.embed(ps, targetIn, positions, null, false, training); // (B, T, d)
         RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
         for (DecoderLayer layer : decoder) {
-            y = layer.forward(ps, y, memory, causal, sourceMask, rope(), angles, training);
+            y = layer.forward(ps, y, memory, causal, sourceMask, rope(), angles, training,
+                    probe == null ? null : probe.addLayer(Probe.Stack.DECODER));
         }
         if (decoderNorm != null) {
             y = decoderNorm.apply(ps, y, training);
+        }
+        if (probe != null) {
+            probe.finalStates(y);
         }
         return embeddings.logits(ps, y, training); // (B, T, V)
     }
@@ -88,7 +93,7 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
             ParameterStore ps = state.parameters();
             NDArray mask = Masks.keyPadding(state.manager(), lengths, s); // (B, 1, 1, S), kept in the state
             state.setSourceMask(mask);
-            NDArray memory = encoder(ps, padded(m, sources, s), mask, false); // (B, S, d)
+            NDArray memory = encoder(ps, padded(m, sources, s), mask, false, null); // (B, S, d)
             for (DecoderLayer layer : decoder) {
                 state.add(layer.selfAttention().newCache(state.manager()));
             }

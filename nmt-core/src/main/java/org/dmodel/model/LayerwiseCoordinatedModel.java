@@ -47,7 +47,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
     }
 
     @Override
-    public NDArray logits(ParameterStore ps, NDArray source, NDArray targetIn, boolean training) {
+    protected NDArray teacherForced(ParameterStore ps, NDArray source, NDArray targetIn, boolean training, Probe probe) {
         NDManager m = source.getManager();
         int b = (int) source.getShape().get(0);
         int s = (int) source.getShape().get(1);
@@ -70,11 +70,15 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         NDArray x = embeddings.embed(ps, ids, positions, sides, false, training); // (B, S+T, d)
         RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
         for (TransformerLayer layer : layers) {
-            x = layer.forward(ps, x, mask, rope(), angles, null, training);
+            x = layer.forward(ps, x, mask, rope(), angles, null, training,
+                    probe == null ? null : probe.addLayer(Probe.Stack.JOINT));
         }
         NDArray target = x.get(new NDIndex().addAllDim().addSliceDim(s, s + t)); // (B, T, d)
         if (finalNorm != null) {
             target = finalNorm.apply(ps, target, training);
+        }
+        if (probe != null) {
+            probe.finalStates(target);
         }
         return embeddings.logits(ps, target, training); // (B, T, V)
     }
@@ -95,7 +99,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
             RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
             for (TransformerLayer layer : layers) {
                 AttentionCache cache = state.add(layer.attention().newCache(state.manager()));
-                x = layer.forward(ps, x, mask, rope(), angles, cache, false);
+                x = layer.forward(ps, x, mask, rope(), angles, cache, false, null);
             }
         } catch (RuntimeException e) {
             state.close();

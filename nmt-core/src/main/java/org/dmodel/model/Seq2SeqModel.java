@@ -54,7 +54,23 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
      * @param training true to apply dropout
      * @return (B, T, V) float32 logits (not normalized), in the manager of {@code source}
      */
-    public abstract NDArray logits(ParameterStore ps, NDArray source, NDArray targetIn, boolean training);
+    public final NDArray logits(ParameterStore ps, NDArray source, NDArray targetIn, boolean training) {
+        return teacherForced(ps, source, targetIn, training, null);
+    }
+
+    /**
+     * Teacher-forced logits without dropout, as {@link #logits}, while recording every layer's states and attention
+     * into {@code probe} (diagnostics, papers.md §4); the logits are those of the normal pass.
+     *
+     * @return (B, T, V) float32 logits, in the manager of {@code source}
+     */
+    public final NDArray probe(ParameterStore ps, NDArray source, NDArray targetIn, Probe probe) {
+        return teacherForced(ps, source, targetIn, false, java.util.Objects.requireNonNull(probe, "probe"));
+    }
+
+    /** The teacher-forced pass behind {@link #logits} and {@link #probe}; {@code probe} is null in normal use. */
+    protected abstract NDArray teacherForced(ParameterStore ps, NDArray source, NDArray targetIn, boolean training,
+                                             Probe probe);
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -34,13 +34,20 @@ final class TransformerLayer extends ResidualLayer {
 
     /**
      * The layer over whole sequences x (B, n, d) with an additive mask; when {@code fill} is non-null the
-     * layer's keys/values become that cache's shared segment (encoding for decoding).
+     * layer's keys/values become that cache's shared segment (encoding for decoding); when {@code probe} is
+     * non-null it records the states {@code input}, {@code attention}, {@code ffn} and the attention (diagnostics).
      */
     NDArray forward(ParameterStore ps, NDArray x, NDArray mask, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
-                    AttentionCache fill, boolean training) {
+                    AttentionCache fill, boolean training, Probe.Layer probe) {
         NDArray h = attentionResidual.apply(ps, x, training,
-                in -> attention.forward(ps, in, null, mask, rope, angles, fill, training));
-        return ffnResidual.apply(ps, h, training, in -> ffn.apply(ps, in, training));
+                in -> attention.forward(ps, in, null, mask, rope, angles, fill, training, Probe.attention(probe, "attention")));
+        NDArray out = ffnResidual.apply(ps, h, training, in -> ffn.apply(ps, in, training));
+        if (probe != null) {
+            probe.state("input", x);
+            probe.state("attention", h);
+            probe.state("ffn", out);
+        }
+        return out;
     }
 
     /** One decoding step for x (N, 1, d) over the layer's cache. */

@@ -55,7 +55,7 @@ class AttentionIdentitiesTest {
     }
 
     private NDArray run(Attention a) {
-        return a.forward(ps, x, null, mask, rope, angles, null, false);
+        return a.forward(ps, x, null, mask, rope, angles, null, false, null);
     }
 
     /** The parameter whose path ends with {@code name} (DJL prefixes child names with their index). */
