@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,16 +138,19 @@ public record CollapseReport(String architecture, int sentences, List<Side> side
 
     /**
      * Writes a PNG of effective rank, stable rank, depth residual, span escape after the FFN and mean attention
-     * entropy (first module) against the layer, one line per metric (color) and side (dash), each divided by its
-     * largest magnitude over the layers so that all share one axis.
+     * entropy (first module) against the layer, one line per metric and side, each divided by its largest magnitude
+     * over the layers so that all share one axis. For {@code lwc} the source and target sides are drawn (the joint
+     * side is their union; it is in the JSON and the table), which keeps the plot to ten lines.
      */
     public void writePlot(Path png) throws IOException {
-        List<LinePlot.Series> series = new ArrayList<>();
-        LinePlot.Dash[] dashes = LinePlot.Dash.values();
-        for (int si = 0; si < sides.size(); si++) {
-            Side s = sides.get(si);
-            for (int mi = 0; mi < PLOTTED.size(); mi++) {
-                String metric = PLOTTED.get(mi);
+        LinePlot.Builder plot = LinePlot.builder()
+                .title(architecture + ": collapse diagnostics over " + sentences + " sentences")
+                .labels("layer (0 = embeddings)", "value / max over layers", "");
+        for (Side s : sides) {
+            if (s.name().equals("joint")) {
+                continue;
+            }
+            for (String metric : PLOTTED) {
                 double[] x = new double[s.layers().size()];
                 double[] y = new double[x.length];
                 double max = 0;
@@ -167,10 +169,10 @@ public record CollapseReport(String architecture, int sentences, List<Side> side
                 for (int l = 0; l < y.length; l++) {
                     y[l] = max > 0 ? y[l] / max : y[l];
                 }
-                series.add(new LinePlot.Series(s.name() + " " + metric, x, y, mi, dashes[si % dashes.length], false));
+                plot.add(new LinePlot.Series(s.name() + " " + metric, x, y));
             }
         }
-        LinePlot.write(png, "layer (0 = embeddings)", "value / max over layers", "", series);
+        plot.build().write(png);
     }
 
     /** {@code text} right-aligned in the width of the column headed {@code header}. */

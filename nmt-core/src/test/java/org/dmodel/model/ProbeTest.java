@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.config.ModelConfig.Architecture;
+import org.dmodel.config.ModelConfig.OutputProjection;
 import org.dmodel.testing.NdAssert;
 import org.dmodel.testing.TestModels;
 import org.dmodel.testing.Tolerance;
@@ -27,24 +28,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Seq2SeqModel#probe} records the normal forward pass and does not change it: its logits equal
  * {@link Seq2SeqModel#logits}; the recorded final states times the tied embedding matrix reproduce the logits; each
  * attention sublayer's recorded residual update equals Σ_h o_h W_O^(h)ᵀ + b_O from the recorded head outputs and
- * W_O; recorded probabilities are a distribution over exactly the visible keys.
+ * W_O (with PG-OP's gates folded into o_h); recorded probabilities are a distribution over exactly the visible keys.
  */
 class ProbeTest {
     static Stream<Arguments> models() {
-        return Stream.of(Arguments.of(Architecture.LWC, "gqa:2"), Arguments.of(Architecture.LWC, "tpa:3/2/2"),
-                Arguments.of(Architecture.ENCDEC, "mha"));
+        return Stream.of(Arguments.of(Architecture.LWC, "gqa:2", OutputProjection.STANDARD),
+                Arguments.of(Architecture.LWC, "tpa:3/2/2", OutputProjection.STANDARD),
+                Arguments.of(Architecture.LWC, "mha", OutputProjection.PG_OP),
+                Arguments.of(Architecture.ENCDEC, "mha", OutputProjection.STANDARD));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("models")
-    void probedPassReproducesTheNormalLogitsAndItsOwnSublayers(Architecture arch, String spec) {
-        ModelConfig c = TestModels.config(arch, spec);
+    void probedPassReproducesTheNormalLogitsAndItsOwnSublayers(Architecture arch, String spec, OutputProjection output) {
+        ModelConfig c = TestModels.config(arch, spec).toBuilder().outputProjection(output).build();
         Random random = new Random(5);
         int[][] src = TestModels.sources(random, 6, 3, 5);
         int[][] tgt = TestModels.targets(random, 3, 4);
         tgt[1] = new int[] {tgt[1][0], tgt[1][1]}; // a padded target row
         TestModels.seed(3);
         try (Model model = Models.newModel(c, Device.cpu()); NDManager m = NDManager.newBaseManager()) {
+            randomizeGates(model, random); // PG-OP gates start at g = 1; make them matter
             model.getNDManager().cap();
             Seq2SeqModel block = Models.block(model);
             ParameterStore ps = new ParameterStore(m, false);
@@ -98,6 +102,19 @@ class ProbeTest {
         NDArray ones = m.ones(new Shape(b, p.getShape().get(1), n));
         NdAssert.assertClose(ones, p.mul(visible).sum(new int[] {3}), Tolerance.EXACT, what + ": mass on visible keys");
         assertTrue(p.mul(visible.neg().add(1)).abs().max().getFloat() == 0f, what + ": hidden keys get exactly 0");
+    }
+
+    private static void randomizeGates(Model model, Random random) {
+        for (Pair<String, Parameter> e : model.getBlock().getParameters()) {
+            if (e.getKey().contains("outputGate")) {
+                NDArray a = e.getValue().getArray();
+                float[] v = new float[(int) a.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) random.nextGaussian();
+                }
+                a.set(v);
+            }
+        }
     }
 
     private static NDArray tensor(NDManager m, Probe.Tensor t) {
