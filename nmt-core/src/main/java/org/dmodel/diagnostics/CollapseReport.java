@@ -184,7 +184,8 @@ public record CollapseReport(String architecture, int sentences, List<Side> side
         if (v == null || v.isNaN()) {
             return "-";
         }
-        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.4f", v);
+        return v == Math.rint(v) || Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%.0f", v)
+                : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static com.google.gson.JsonElement number(double v) {
