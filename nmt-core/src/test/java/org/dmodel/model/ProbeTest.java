@@ -85,6 +85,38 @@ class ProbeTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("normalized")
+    void probeLeavesNormalizedModelsUnchanged(Architecture arch, ModelConfig.Parameterization param) {
+        ModelConfig c = TestModels.config(arch, "gqa:2", param);
+        Random random = new Random(6);
+        int[][] src = TestModels.sources(random, 5, 4);
+        int[][] tgt = TestModels.targets(random, 2, 3);
+        TestModels.seed(4);
+        try (Model model = Models.newModel(c, Device.cpu()); NDManager m = NDManager.newBaseManager()) {
+            model.getNDManager().cap();
+            Seq2SeqModel block = Models.block(model);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray source = m.create(TestModels.padded(src, 5), new Shape(2, 5));
+            NDArray target = m.create(TestModels.padded(tgt, 3), new Shape(2, 3));
+            Probe probe = new Probe();
+            NdAssert.assertClose(block.logits(ps, source, target, false), block.probe(ps, source, target, probe), 0.0,
+                    param + ": probed vs normal logits");
+            for (Probe.Stack stack : probe.stacks()) {
+                for (Probe.Layer layer : probe.layers(stack)) {
+                    assertEquals(List.of(c.dModel(), c.heads() * c.headDim()), List.of(
+                            (int) layer.attentions().values().iterator().next().outputWeight().shape()[0],
+                            (int) layer.attentions().values().iterator().next().outputWeight().shape()[1]), "W_O (d, h·d_h)");
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> normalized() {
+        return Stream.of(Arguments.of(Architecture.LWC, ModelConfig.Parameterization.NGPT),
+                Arguments.of(Architecture.ENCDEC, ModelConfig.Parameterization.NUGPT));
+    }
+
     /** Pre-norm, no dropout: state(after) − state(before) = Σ_h o_h W_O^(h)ᵀ + b_O; probabilities sum to 1 over visible keys. */
     private static void checkAttention(NDManager m, Probe.Layer layer, String before, String module, NDArray bias, String what) {
         Probe.Heads heads = layer.attentions().get(module);
