@@ -8,9 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import org.dmodel.diagnostics.CollapseReport;
 import org.dmodel.translate.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.dmodel.testing.CommandRun;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nmt-diagnose} on tiny random models: every metric for every layer and side, the three files, errors. */
@@ -38,22 +37,8 @@ class DiagnoseCommandTest {
         encdec = TestModels.random(models.resolve("encdec"), "encdec", "mha");
     }
 
-    record Run(int status, String out, String err) {}
-
-    static Run diagnose(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int status = new DiagnoseCommand().execute(args);
-            return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CommandRun diagnose(String... args) {
+        return CommandRun.of(new DiagnoseCommand(), args);
     }
 
     private Path write(String name, String... lines) throws IOException {
@@ -67,7 +52,7 @@ class DiagnoseCommandTest {
         Path in = write("in.en", "Hello, Tom.", "", "I like green apples very much.", "Where is the station?");
         Path ref = write("ref.de", "Hallo, Tom.", "", "Ich mag grüne Äpfel sehr.", "Wo ist der Bahnhof?");
         Path prefix = dir.resolve("diag");
-        Run r = diagnose("-m", lwc.toString(), "-i", in.toString(), "-r", ref.toString(), "-o", prefix.toString(),
+        CommandRun r = diagnose("-m", lwc.toString(), "-i", in.toString(), "-r", ref.toString(), "-o", prefix.toString(),
                 "--threads", "1", "--batch-size", "2");
         assertEquals(0, r.status(), r.err());
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("diag.json"))).getAsJsonObject();
@@ -87,7 +72,7 @@ class DiagnoseCommandTest {
     void encdecWithoutReferenceUsesTheGreedyTranslation() throws IOException {
         Path in = write("in.en", "Good morning.", "The cat sleeps on the sofa.");
         Path prefix = dir.resolve("e");
-        Run r = diagnose("-m", encdec.toString(), "-i", in.toString(), "-o", prefix.toString(), "--max-sentences", "1");
+        CommandRun r = diagnose("-m", encdec.toString(), "-i", in.toString(), "-o", prefix.toString(), "--max-sentences", "1");
         assertEquals(0, r.status(), r.err());
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("e.json"))).getAsJsonObject();
         assertEquals("greedy", json.get("target").getAsString());
@@ -103,7 +88,7 @@ class DiagnoseCommandTest {
     void aShortReferenceIsReportedWithItsLine() throws IOException {
         Path in = write("in.en", "One.", "Two.");
         Path ref = write("ref.de", "Eins.");
-        Run r = diagnose("-m", lwc.toString(), "-i", in.toString(), "-r", ref.toString());
+        CommandRun r = diagnose("-m", lwc.toString(), "-i", in.toString(), "-r", ref.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains(ref + ":2: missing"), r.err());
     }

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.dmodel.testing.CommandRun;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,10 +25,6 @@ class ScoreCommandTest {
 
     @TempDir
     Path dir;
-
-    /** Output and exit status of one in-process run. */
-    record Run(int status, String out, String err) {
-    }
 
     @Test
     void copiedSacrebleuVectorsPrintSacrebleusOutput() throws IOException {
@@ -46,7 +39,7 @@ class ScoreCommandTest {
             argv.add("-i");
             argv.add(caseDir.resolve("hyp.txt").toString());
             args.forEach(a -> argv.add(a.getAsString()));
-            Run run = run(null, argv.toArray(String[]::new));
+            CommandRun run = run(null, argv.toArray(String[]::new));
             assertEquals(0, run.status(), c + ": " + run.err());
             Path expected = Files.exists(caseDir.resolve("expected.json")) ? caseDir.resolve("expected.json")
                     : caseDir.resolve("expected.txt");
@@ -58,7 +51,7 @@ class ScoreCommandTest {
     @Test
     void hypothesesFromStdinWhenNoInputIsGiven() throws IOException {
         Path ref = write("ref.txt", "the cat sat on the mat\nhello world\n");
-        Run run = run("the cat sat on the mat\nhello world\n", ref.toString(), "-m", "bleu", "chrf", "-b", "-w", "2");
+        CommandRun run = run("the cat sat on the mat\nhello world\n", ref.toString(), "-m", "bleu", "chrf", "-b", "-w", "2");
         assertEquals(0, run.status(), run.err());
         assertEquals("[\n100.00,\n100.00\n]\n", run.out());
     }
@@ -67,7 +60,7 @@ class ScoreCommandTest {
     void textFormatAlignsMetricsOnEquals() throws IOException {
         Path ref = write("ref.txt", "the cat sat on the mat\n");
         Path hyp = write("hyp.txt", "the cat sat on a mat\n");
-        Run run = run(null, ref.toString(), "-i", hyp.toString(), "-m", "bleu", "ter", "-f", "text");
+        CommandRun run = run(null, ref.toString(), "-i", hyp.toString(), "-m", "bleu", "ter", "-f", "text");
         assertEquals(0, run.status(), run.err());
         String[] lines = run.out().split("\n");
         assertEquals(2, lines.length);
@@ -79,7 +72,7 @@ class ScoreCommandTest {
     void lineCountMismatchNamesFilesAndCounts() throws IOException {
         Path ref = write("ref.txt", "a\nb\nc\n");
         Path hyp = write("hyp.txt", "a\nb\n");
-        Run run = run(null, ref.toString(), "-i", hyp.toString());
+        CommandRun run = run(null, ref.toString(), "-i", hyp.toString());
         assertEquals(2, run.status());
         assertTrue(run.err().contains(hyp + " has 2 lines but " + ref + " has 3"), run.err());
     }
@@ -89,7 +82,7 @@ class ScoreCommandTest {
         Path ref = write("ref.txt", "a\nb\n");
         Path hyp = dir.resolve("hyp.txt");
         Files.write(hyp, new byte[] {'a', '\n', 'b', (byte) 0xFF, '\n'});
-        Run run = run(null, ref.toString(), "-i", hyp.toString());
+        CommandRun run = run(null, ref.toString(), "-i", hyp.toString());
         assertEquals(2, run.status());
         assertTrue(run.err().contains(hyp + ":2: invalid UTF-8"), run.err());
     }
@@ -99,7 +92,7 @@ class ScoreCommandTest {
         // sacreBLEU: an empty hypothesis has no n-grams; empty references make TER count every hypothesis word
         Path ref = write("ref.txt", "\nx y\n");
         Path hyp = write("hyp.txt", "a b\n\n");
-        Run run = run(null, ref.toString(), "-i", hyp.toString(), "-m", "bleu", "ter", "-w", "4");
+        CommandRun run = run(null, ref.toString(), "-i", hyp.toString(), "-m", "bleu", "ter", "-w", "4");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("\"score\": 0.0,"), run.out());
         assertTrue(run.out().contains("\"verbose_score\": \"0.0/0.0/0.0/0.0 (BP = 1.000 ratio = 1.000 hyp_len = 2 ref_len = 2)\""), run.out());
@@ -109,7 +102,7 @@ class ScoreCommandTest {
     @Test
     void unimplementedTokenizerIsAUsageError() throws IOException {
         Path ref = write("ref.txt", "a\n");
-        Run run = run("a\n", ref.toString(), "-tok", "ja-mecab");
+        CommandRun run = run("a\n", ref.toString(), "-tok", "ja-mecab");
         assertEquals(2, run.status());
         assertTrue(run.err().contains("ja-mecab is not implemented"), run.err());
     }
@@ -118,7 +111,7 @@ class ScoreCommandTest {
     void confidenceAddsBootstrapFieldsToTheSignature() throws IOException {
         Path ref = write("ref.txt", "the cat sat on the mat\nhello world\nan apple a day\n");
         Path hyp = write("hyp.txt", "the cat sat on a mat\nhello there world\nan apple each day\n");
-        Run run = run(null, ref.toString(), "-i", hyp.toString(), "-m", "chrf", "--confidence", "-cin", "200");
+        CommandRun run = run(null, ref.toString(), "-i", hyp.toString(), "-m", "chrf", "--confidence", "-cin", "200");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("\"signature\": \"nrefs:1|bs:200|seed:12345|case:mixed|eff:yes|nc:6|nw:0|space:no|version:dmodel-0.1.0\""),
                 run.out());
@@ -130,7 +123,7 @@ class ScoreCommandTest {
         Path ref = write("ref.txt", "the cat sat on the mat\nhello world\nan apple a day\n");
         Path a = write("a.txt", "the cat sat on a mat\nhello there world\nan apple each day\n");
         Path b = write("b.txt", "the cat sat on the mat\nhello world\nan apple a day\n");
-        Run run = run(null, ref.toString(), "-i", a.toString(), b.toString(), "--paired-bs", "-pbsn", "100");
+        CommandRun run = run(null, ref.toString(), "-i", a.toString(), b.toString(), "--paired-bs", "-pbsn", "100");
         assertEquals(0, run.status(), run.err());
         JsonArray systems = JsonParser.parseString(run.out()).getAsJsonArray();
         assertEquals("Baseline: " + a, systems.get(0).getAsJsonObject().get("system").getAsString());
@@ -155,22 +148,7 @@ class ScoreCommandTest {
     }
 
     /** Runs the command with stdin, stdout and stderr swapped for buffers. */
-    static Run run(String stdin, String... args) {
-        InputStream oldIn = System.in;
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = new ScoreCommand().execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setIn(oldIn);
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CommandRun run(String stdin, String... args) {
+        return CommandRun.withInput(new ScoreCommand(), stdin == null ? "" : stdin, args);
     }
 }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import java.util.List;
 import org.dmodel.translate.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.dmodel.testing.CommandRun;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nmt-translate} over files: line alignment, n-best format, errors, model info. */
@@ -33,22 +32,8 @@ class TranslateCommandTest {
         model = TestModels.random(models.resolve("m"), "lwc", "gqa:1");
     }
 
-    record Run(int status, String out, String err) {}
-
-    static Run translate(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int status = new TranslateCommand().execute(args);
-            return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CommandRun translate(String... args) {
+        return CommandRun.of(new TranslateCommand(), args);
     }
 
     @Test
@@ -59,7 +44,7 @@ class TranslateCommandTest {
         Path in = dir.resolve("in.txt");
         Files.write(in, lines, StandardCharsets.UTF_8);
         Path out = dir.resolve("out.txt");
-        Run r = translate("-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--beam", "2",
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--beam", "2",
                 "--max-len-b", "5", "--max-source-tokens", "64", "-q");
         assertEquals(0, r.status(), r.err());
         List<String> got = Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -75,7 +60,7 @@ class TranslateCommandTest {
     void nBestLinesCarryIndexTextAndScore() throws IOException {
         Path in = dir.resolve("in.txt");
         Files.write(in, List.of("One.", "Two words."), StandardCharsets.UTF_8);
-        Run r = translate("-m", model.toString(), "-i", in.toString(), "--beam", "3", "--nbest", "3",
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "--beam", "3", "--nbest", "3",
                 "--max-len-b", "4");
         assertEquals(0, r.status(), r.err());
         String[] out = r.out().split("\n");
@@ -94,7 +79,7 @@ class TranslateCommandTest {
         Files.write(in, new byte[] {'o', 'k', '\n', 'b', (byte) 0xE9, 'd', '\n'});
         Path out = dir.resolve("out.txt");
         Files.writeString(out, "previous output\n");
-        Run r = translate("-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--max-len-b", "3");
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--max-len-b", "3");
         assertTrue(r.status() != 0);
         assertTrue(r.err().contains(in + ":2: invalid UTF-8"), r.err());
         assertEquals("previous output\n", Files.readString(out), "a failed run never corrupts the old output");
@@ -106,7 +91,7 @@ class TranslateCommandTest {
         Files.write(in, List.of("Hello.", "Thanks."), StandardCharsets.UTF_8);
         Path ref = dir.resolve("ref.txt");
         Files.write(ref, List.of("Hallo.", "Danke."), StandardCharsets.UTF_8);
-        Run r = translate("-m", model.toString(), "-i", in.toString(), "-o", dir.resolve("o").toString(), "-r",
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "-o", dir.resolve("o").toString(), "-r",
                 ref.toString(), "--max-len-b", "3", "-q");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:"), r.err());
@@ -115,7 +100,7 @@ class TranslateCommandTest {
 
     @Test
     void modelInfoPrintsTheSummary() {
-        Run r = translate("--model-info", model.toString());
+        CommandRun r = translate("--model-info", model.toString());
         assertEquals(0, r.status(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals("lwc", o.get("architecture").getAsString());
@@ -124,7 +109,7 @@ class TranslateCommandTest {
 
     @Test
     void aMissingModelIsNamed() {
-        Run r = translate("-m", dir.resolve("nope").toString());
+        CommandRun r = translate("-m", dir.resolve("nope").toString());
         assertTrue(r.status() != 0);
         assertTrue(r.err().contains("nope"), r.err());
     }
