@@ -21,10 +21,12 @@ command -v python3 >/dev/null || { echo "compare: python3 not found (it parses t
 mkdir -p "$COMPARE_DIR"
 
 table=$COMPARE_DIR/table.md
+tmp=$(mktemp "$table.tmp.XXXXXX")  # per invocation: two runs may share COMPARE_DIR
+trap 'rm -f "$tmp"' EXIT
 {
   echo "| arch | attention | options | parameters | BLEU | chrF2 | cache bytes/token | train tok/s | decode sent/s |"
   echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
-} > "$table.tmp"
+} > "$tmp"
 IFS=';' read -ra rows <<< "$ROWS"
 for row in "${rows[@]}"; do
   read -r arch attention options <<< "$row"
@@ -38,7 +40,7 @@ for row in "${rows[@]}"; do
     mv "$dir/scores.tmp" "$dir/scores.txt"
   fi
   "$root/bin/nmt-translate" --model-info "$dir/model" > "$dir/model-info.json" 2>/dev/null
-  python3 - "$dir" "$arch" "$attention" "${options:-}" >> "$table.tmp" <<'PY'
+  python3 - "$dir" "$arch" "$attention" "${options:-}" >> "$tmp" <<'PY'
 import json, re, statistics, sys
 d, arch, attention, options = sys.argv[1:]
 info = json.load(open(f"{d}/model-info.json"))
@@ -54,5 +56,5 @@ if "crossCacheElementsPerSourceToken" in info:
 print(f"| {arch} | {attention} | {options or '-'} | {info['parameters']:,} | {bleu} | {chrf} | {cache} | {tok_s:,.0f} | {sent_s} |")
 PY
 done
-mv "$table.tmp" "$table"
+mv "$tmp" "$table"
 cat "$table"
