@@ -9,7 +9,7 @@
 #   PARAMS ["standard nugpt"]                 parameterizations (standard, ngpt, nugpt)
 #   LRS ["2.5e-4 7.9e-4 2.5e-3 7.9e-3 2.5e-2"] peak learning rates (log-spaced; for nugpt the base-shape rate)
 #   SHAPES ["128x2 512x2 128x4"]              d_model x layers; heads = d_model/64 (head dim fixed at 64);
-#                                             the first shape is the base of the nugpt transfer rules
+#   BASE [first of SHAPES]                    the shape the nugpt transfer rules start from
 #   ARCH [lwc]  STEPS [100]  MAX_TOKENS [1024]  SEED [1]  THREADS [0 = all cores]  JOBS [1] runs at a time
 #   TRAIN, VALID [bundled corpus prefixes: PREFIX.SRC and PREFIX.TGT, plain or .gz]  SRC [en] TGT [de]
 #   SPM [bundled SentencePiece model]
@@ -39,7 +39,9 @@ for f in "$TRAIN.$SRC" "$TRAIN.$TGT" "$VALID.$SRC" "$VALID.$TGT"; do
 done
 need_files "$SPM"
 [ -x "$root/bin/nmt-train" ] || die "bin/nmt-train missing"
-read -r base _ <<< "$SHAPES"
+read -r first_shape _ <<< "$SHAPES"
+base=${BASE:-$first_shape}
+[[ $base =~ ^[0-9]+x[0-9]+$ ]] || die "BASE: '$base' is not WIDTHxLAYERS, e.g. 128x2"
 base_d=${base%x*}
 base_layers=${base#*x}
 
