@@ -108,7 +108,8 @@ class ModelConfigTest {
         }
     }
 
-    private static ModelConfig resolve(String... args) throws ParseException {
+    /** The model options of {@code args} resolved as nmt-train does, with the bundled vocabulary's size. */
+    static ModelConfig resolve(String... args) throws ParseException {
         OptionTable table = new OptionTable();
         ModelOptions.declare(table);
         CommandLine cmd = DefaultParser.builder().get().parse(table.options(), args);

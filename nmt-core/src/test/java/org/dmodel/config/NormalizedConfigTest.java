@@ -7,32 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.ParseException;
-import org.dmodel.cli.OptionTable;
 import org.dmodel.cli.UsageException;
 import org.dmodel.config.ModelConfig.Activation;
 import org.dmodel.config.ModelConfig.Architecture;
 import org.dmodel.config.ModelConfig.Parameterization;
 import org.dmodel.config.ModelConfig.Positions;
-import org.dmodel.text.SpecialIds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ngpt/nugpt parameterizations in configs: defaults, validation, JSON and command-line options. */
 class NormalizedConfigTest {
-    private static final VocabInfo VOCAB = new VocabInfo(8000, SpecialIds.DEFAULT);
-
     @TempDir
     Path dir;
-
-    private static ModelConfig resolve(String... args) throws ParseException {
-        OptionTable table = new OptionTable();
-        ModelOptions.declare(table);
-        CommandLine cmd = DefaultParser.builder().get().parse(table.options(), args);
-        return ModelOptions.resolve(cmd, table, VOCAB);
-    }
 
     @Test
     void normalizedParameterizationsDefaultToRopeSwigluAndUntiedEmbeddings() {
@@ -98,24 +85,25 @@ class NormalizedConfigTest {
 
     @Test
     void commandLineOptionsSetTheParameterizationAndExplicitFlagsStillWin() throws Exception {
-        ModelConfig c = resolve("--param", "nugpt", "--preset", "small", "--base-width", "128", "--base-depth", "1");
+        ModelConfig c = ModelConfigTest.resolve("--param", "nugpt", "--preset", "small", "--base-width", "128",
+                "--base-depth", "1");
         assertEquals(Parameterization.NUGPT, c.parameterization());
         assertEquals(2.0, c.widthMultiplier(), "256 / 128");
         assertEquals(3.0, c.depthMultiplier());
         assertEquals(Positions.ROPE, c.positions());
-        assertEquals(Parameterization.NGPT, resolve("--param", "NGPT").parameterization());
+        assertEquals(Parameterization.NGPT, ModelConfigTest.resolve("--param", "NGPT").parameterization());
 
-        UsageException e = assertThrows(UsageException.class, () -> resolve("--param", "mup"));
+        UsageException e = assertThrows(UsageException.class, () -> ModelConfigTest.resolve("--param", "mup"));
         assertEquals("--param: 'mup' is not one of standard, ngpt, nugpt", e.getMessage());
-        e = assertThrows(UsageException.class, () -> resolve("--param", "ngpt", "--activation", "gelu"));
+        e = assertThrows(UsageException.class, () -> ModelConfigTest.resolve("--param", "ngpt", "--activation", "gelu"));
         assertTrue(e.getMessage().startsWith("activation: gelu is not supported with parameterization ngpt"),
                 e.getMessage());
-        e = assertThrows(UsageException.class, () -> resolve("--base-width", "64"));
+        e = assertThrows(UsageException.class, () -> ModelConfigTest.resolve("--base-width", "64"));
         assertTrue(e.getMessage().startsWith("baseWidth/baseDepth: 64/0 apply only to parameterization nugpt"));
         // a config file that sets sinusoidal positions, then --param ngpt: the error names the file
         Path f = dir.resolve("model.json");
         Files.writeString(f, "{\"positions\": \"sinusoidal\"}");
-        e = assertThrows(UsageException.class, () -> resolve("--config", f.toString(), "--param", "ngpt"));
+        e = assertThrows(UsageException.class, () -> ModelConfigTest.resolve("--config", f.toString(), "--param", "ngpt"));
         assertTrue(e.getMessage().endsWith("(after applying " + f + ")"), e.getMessage());
     }
 }
