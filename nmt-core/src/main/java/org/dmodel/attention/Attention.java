@@ -130,6 +130,19 @@ public abstract class Attention extends ModelPart {
         return UnitNormWeights.normalize(q).mul(s);
     }
 
+    /**
+     * Per-head queries (B, n, h, d_h) from an unfactorized query part (B, n, h·d_h): rotated, then normalized (nGPT)
+     * or multiplied by the score scale {@code scale}. In the part's manager.
+     */
+    protected NDArray headQueries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
+                                  float scale, boolean training) {
+        NDArray q = part.reshape(part.getShape().get(0), part.getShape().get(1), heads, headDim); // (B, n, h, d_h)
+        if (angles != null) {
+            q = rope.apply(q, angles);
+        }
+        return normalized() ? normalizeQueries(ps, q, training) : q.mul(scale);
+    }
+
     /** nGPT keys: {@code s_k ⊙ Norm(k)} per head, k (…, G, d_h) after RoPE (TPA: materialized), in k's manager. */
     protected NDArray normalizeKeys(ParameterStore ps, NDArray k, boolean training) {
         NDArray s = keyNorm.value(ps, k, training).reshape(-1, headDim); // (G, d_h)

@@ -43,14 +43,7 @@ public final class GroupedQueryAttention extends Attention {
     @Override
     protected NDArray queries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
                               boolean training) {
-        long b = part.getShape().get(0);
-        long n = part.getShape().get(1);
-        NDArray q = part.reshape(b, n, heads, headDim); // (B, n, h, d_h)
-        if (angles != null) {
-            q = rope.apply(q, angles);
-        }
-        q = normalized() ? normalizeQueries(ps, q, training) : q.mul(scale);
-        return q.transpose(0, 2, 1, 3); // (B, h, n, d_h)
+        return headQueries(ps, part, rope, angles, scale, training).transpose(0, 2, 1, 3); // (B, h, n, d_h)
     }
 
     @Override

@@ -53,24 +53,18 @@ public final class TensorProductAttention extends Attention {
     @Override
     protected NDArray queries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
                               boolean training) {
+        if (!spec.queryFactorized()) {
+            return headQueries(ps, part, rope, angles, queryScale, training).transpose(0, 2, 1, 3); // (B, h, n, d_h)
+        }
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
-        NDArray q;
-        if (spec.queryFactorized()) {
-            NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
-            NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()); // (B, n, h, R_Q)
-            if (!normalized()) {
-                a = a.mul(queryScale);
-            }
-            NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles);          // (B, n, R_Q, d_h)
-            q = a.matMul(bq);                                                        // (B, n, h, d_h)
-        } else {
-            q = part.reshape(b, n, heads, headDim);
-            if (angles != null) {
-                q = rope.apply(q, angles);
-            }
-            q = normalized() ? q : q.mul(queryScale);
+        NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
+        NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()); // (B, n, h, R_Q)
+        if (!normalized()) {
+            a = a.mul(queryScale);
         }
+        NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles); // (B, n, R_Q, d_h)
+        NDArray q = a.matMul(bq);                                        // (B, n, h, d_h)
         if (normalized()) {
             q = normalizeQueries(ps, q, training); // the materialized queries, per head
         }

@@ -75,13 +75,7 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
             y = layer.forward(ps, y, memory, causal, sourceMask, rope(), angles, training,
                     probe == null ? null : probe.addLayer(Probe.Stack.DECODER));
         }
-        if (decoderNorm != null) {
-            y = decoderNorm.apply(ps, y, training);
-        }
-        if (probe != null) {
-            probe.finalStates(y);
-        }
-        return embeddings.logits(ps, y, training); // (B, T, V)
+        return targetLogits(ps, y, decoderNorm, probe, training); // (B, T, V)
     }
 
     @Override

@@ -74,13 +74,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
                     probe == null ? null : probe.addLayer(Probe.Stack.JOINT));
         }
         NDArray target = x.get(new NDIndex().addAllDim().addSliceDim(s, s + t)); // (B, T, d)
-        if (finalNorm != null) {
-            target = finalNorm.apply(ps, target, training);
-        }
-        if (probe != null) {
-            probe.finalStates(target);
-        }
-        return embeddings.logits(ps, target, training); // (B, T, V)
+        return targetLogits(ps, target, finalNorm, probe, training); // (B, T, V)
     }
 
     @Override

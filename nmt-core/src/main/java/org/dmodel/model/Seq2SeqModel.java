@@ -197,6 +197,19 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
         return manager.create(lastTokens, new Shape(rows, 1));
     }
 
+    /**
+     * Teacher-forced logits (B, T, V) of the stack's target states (B, T, d): the final norm (null: none), then the
+     * output projection; the probe, when given, records the normed states.
+     */
+    protected NDArray targetLogits(ParameterStore ps, NDArray states, LayerNormalization finalNorm, Probe probe,
+                                   boolean training) {
+        NDArray h = finalNorm == null ? states : finalNorm.apply(ps, states, training);
+        if (probe != null) {
+            probe.finalStates(h);
+        }
+        return embeddings.logits(ps, h, training); // (B, T, V)
+    }
+
     /** Log-probabilities (N, V) of hidden states (N, 1, d) after the final norm. */
     protected NDArray logProbabilities(ParameterStore ps, NDArray hidden) {
         NDArray logits = embeddings.logits(ps, hidden, false); // (N, 1, V)
