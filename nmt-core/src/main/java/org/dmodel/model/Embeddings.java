@@ -14,6 +14,7 @@ import org.dmodel.attention.ModelPart;
 import org.dmodel.attention.ScaleVector;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.Scalars;
 
 /**
  * Token, position and segment embeddings, and the output projection.
@@ -131,7 +132,7 @@ final class Embeddings extends ModelPart implements UnitNormWeights {
             }
             return UnitNormWeights.normalize(x);
         }
-        x = x.mul(scale);
+        x = Scalars.mul(x, scale);
         if (positions != null && config.positions() != ModelConfig.Positions.ROPE) {
             NDArray p = learnedPositions != null ? ps.getValue(learnedPositions, ids.getDevice(), training) : sinusoid;
             x = x.add(Embedding.embedding(positions, p, SparseFormat.DENSE).singletonOrThrow());

@@ -10,6 +10,7 @@ import org.dmodel.attention.ModelPart;
 import org.dmodel.attention.Projection;
 import org.dmodel.attention.ScaleVector;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.Scalars;
 
 /**
  * The position-wise feed-forward network: {@code out(act(in(x)))} with ReLU or GELU, or SwiGLU
@@ -64,10 +65,11 @@ final class FeedForward extends ModelPart {
                 NDArray up = ab.get(1);   // (…, f): u
                 if (upScale != null) {
                     // papers.md §3.1: ν = s_ν ⊙ (W_ν h) · √d, u = s_u ⊙ (W_u h)
-                    gate = gate.mul(gateScale.value(ps, x, training).mul(gateFactor));
+                    gate = gate.mul(Scalars.mul(gateScale.value(ps, x, training), gateFactor));
                     up = up.mul(upScale.value(ps, x, training));
                 }
-                yield Activation.swish(gate, 1f).mul(up);
+                // swish(a) = a·σ(a), written out: DJL's Activation.swish multiplies by a Number (see Scalars)
+                yield gate.mul(Activation.sigmoid(gate)).mul(up);
             }
         };
         return out.apply(ps, act, training);

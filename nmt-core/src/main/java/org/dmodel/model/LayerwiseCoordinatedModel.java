@@ -11,6 +11,7 @@ import org.dmodel.attention.AttentionCache;
 import org.dmodel.attention.Masks;
 import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.Scalars;
 import org.dmodel.search.DecoderState;
 
 /**
@@ -56,7 +57,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         NDArray ids = source.concat(targetIn, 1); // (B, S+T)
         NDArray positions;
         if (continuousPositions) {
-            NDArray sourceLength = source.neq(config.vocab().specialIds().pad()).sum(new int[] {1}, true)
+            NDArray sourceLength = Scalars.neq(source, config.vocab().specialIds().pad()).sum(new int[] {1}, true)
                     .toType(ai.djl.ndarray.types.DataType.INT32, false); // (B, 1)
             positions = range(m, 0, s).broadcast(b, s).concat(sourceLength.add(range(m, 0, t)), 1); // (B, S+T)
         } else {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.dmodel.attention.AttentionProbe;
 import org.dmodel.attention.Masks;
+import org.dmodel.engine.Scalars;
 
 /**
  * A recording of one teacher-forced pass ({@link Seq2SeqModel#probe}) for the collapse diagnostics of papers.md §4:
@@ -74,7 +75,7 @@ public final class Probe {
             Shape p = probabilities.getShape(); // (B, h, n, t)
             Shape visibleShape = new Shape(p.get(0), p.get(2), p.get(3));
             NDArray visible = mask == null ? probabilities.getManager().ones(visibleShape)
-                    : mask.broadcast(p.get(0), 1, p.get(2), p.get(3)).gt(Masks.BLOCKED / 2)
+                    : Scalars.gt(mask.broadcast(p.get(0), 1, p.get(2), p.get(3)), Masks.BLOCKED / 2)
                             .toType(DataType.FLOAT32, false).reshape(visibleShape); // (B, n, t)
             attentions.put(module, new Heads(Tensor.of(probabilities), Tensor.of(headOutputs), Tensor.of(visible),
                     Tensor.of(outputWeight)));

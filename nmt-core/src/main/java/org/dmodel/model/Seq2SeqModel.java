@@ -16,6 +16,7 @@ import java.util.Map;
 import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.Scalars;
 import org.dmodel.search.DecoderState;
 import org.dmodel.search.StepModel;
 
@@ -164,8 +165,8 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
     protected NDArray paddingMask(NDArray ids) {
         long b = ids.getShape().get(0);
         long s = ids.getShape().get(1);
-        return ids.eq(config.sourceVocabulary().specialIds().pad()).toType(DataType.FLOAT32, false)
-                .mul(org.dmodel.attention.Masks.BLOCKED).reshape(b, 1, 1, s); // (B, 1, 1, S)
+        NDArray padded = Scalars.eq(ids, config.sourceVocabulary().specialIds().pad()).toType(DataType.FLOAT32, false);
+        return Scalars.mul(padded, org.dmodel.attention.Masks.BLOCKED).reshape(b, 1, 1, s); // (B, 1, 1, S)
     }
 
     /** Pads sentences into a (B, S) int32 array in {@code manager}. */
