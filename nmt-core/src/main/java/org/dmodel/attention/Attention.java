@@ -166,8 +166,13 @@ public abstract class Attention extends ModelPart {
     protected abstract NDArray[] cacheTensors(ParameterStore ps, NDArray keyValuePart, RotaryEmbedding rope,
                                               RotaryEmbedding.Angles angles, boolean training);
 
-    /** Kᵀ (·, G, d_h, t) and V (·, G, t, d_h) from cache tensors. */
-    protected abstract NDArray[] keysValues(ParameterStore ps, NDArray[] cacheTensors, boolean training);
+    /**
+     * Kᵀ (·, G, d_h, t) and V (·, G, t, d_h) from cache tensors. Whatever this makes (results and temporaries) belongs
+     * to {@code owner}, also when the cache tensors are a decoding cache's: a step's keys then go with the step's
+     * manager instead of piling up in the cache's until the whole batch is decoded.
+     */
+    protected abstract NDArray[] keysValues(ParameterStore ps, NDArray[] cacheTensors, NDManager owner,
+                                            boolean training);
 
     /** Time axis of each cache tensor. */
     protected abstract int[] cacheTimeAxes();
@@ -210,7 +215,7 @@ public abstract class Attention extends ModelPart {
         if (fill != null) {
             fill.setShared(cached);
         }
-        NDArray[] kv = keysValues(ps, cached, training);
+        NDArray[] kv = keysValues(ps, cached, x.getManager(), training);
         NDArray o = Attend.attend(q, null, null, null, kv[0], kv[1], mask, 1, attentionDropout, training);
         if (probe != null) {
             probe.record(Attend.probabilities(q, kv[0], mask), headInputs(ps, o, x, training), mask,
@@ -247,8 +252,9 @@ public abstract class Attention extends ModelPart {
             q = queries(ps, parts.get(0), rope, angles, false);
             cache.append(cacheTensors(ps, parts.get(1), rope, angles, false));
         }
-        NDArray[] shared = cache.shared() == null ? null : keysValues(ps, cache.shared(), false);
-        NDArray[] rows = cache.growing() == null ? null : keysValues(ps, cache.growing(), false);
+        NDManager stepOwner = x.getManager();
+        NDArray[] shared = cache.shared() == null ? null : keysValues(ps, cache.shared(), stepOwner, false);
+        NDArray[] rows = cache.growing() == null ? null : keysValues(ps, cache.growing(), stepOwner, false);
         NDArray o = Attend.attend(q, shared == null ? null : shared[0], shared == null ? null : shared[1], sharedMask,
                 rows == null ? null : rows[0], rows == null ? null : rows[1], null, beam, 0f, false);
         return finish(ps, o, x, false);

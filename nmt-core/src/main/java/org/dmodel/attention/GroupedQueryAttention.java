@@ -2,6 +2,7 @@ package org.dmodel.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import org.dmodel.config.AttentionSpec;
 
@@ -60,8 +61,8 @@ public final class GroupedQueryAttention extends Attention {
     }
 
     @Override
-    protected NDArray[] keysValues(ParameterStore ps, NDArray[] cached, boolean training) {
-        return cached;
+    protected NDArray[] keysValues(ParameterStore ps, NDArray[] cached, NDManager owner, boolean training) {
+        return cached; // stored as Kᵀ and V: nothing to make
     }
 
     @Override

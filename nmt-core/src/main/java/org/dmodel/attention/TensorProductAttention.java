@@ -2,6 +2,7 @@ package org.dmodel.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import org.dmodel.config.AttentionSpec;
 import org.dmodel.engine.Scalars;
@@ -94,14 +95,19 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected NDArray[] keysValues(ParameterStore ps, NDArray[] c, boolean training) {
-        NDArray k = c[0].matMul(c[1]); // (·, t, h, d_h)
+    protected NDArray[] keysValues(ParameterStore ps, NDArray[] c, NDManager owner, boolean training) {
+        NDArray k = ownedBy(owner, c[0].matMul(c[1])); // (·, t, h, d_h); later ops follow their first operand
         if (normalized()) {
             k = normalizeKeys(ps, k, training);
         }
-        NDArray keys = k.transpose(0, 2, 3, 1);                    // Kᵀ (·, h, d_h, t)
-        NDArray values = c[2].matMul(c[3]).transpose(0, 2, 1, 3); // (·, t, h, d_h) → V (·, h, t, d_h)
+        NDArray keys = k.transpose(0, 2, 3, 1);                                     // Kᵀ (·, h, d_h, t)
+        NDArray values = ownedBy(owner, c[2].matMul(c[3])).transpose(0, 2, 1, 3); // (·, t, h, d_h) → V (·, h, t, d_h)
         return new NDArray[] {keys, values};
+    }
+
+    private static NDArray ownedBy(NDManager owner, NDArray a) {
+        a.attach(owner);
+        return a;
     }
 
     @Override

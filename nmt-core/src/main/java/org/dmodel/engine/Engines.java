@@ -67,6 +67,48 @@ public final class Engines {
         return Device.gpu(index);
     }
 
+    /**
+     * Switches autograd off in the calling thread until the returned scope is closed, which restores the previous
+     * mode. libtorch's grad mode is per thread and on by default in every thread except the one that started the
+     * engine (djl-notes.md pitfall 5): a forward pass in any other thread over parameters that require gradients
+     * records a graph that lives as long as its outputs. Every decode, validation and probe runs inside one.
+     * <pre>{@code
+     * try (Engines.GradientsOff off = Engines.gradientsOff()) {
+     *     ... forward passes only ...
+     * }
+     * }</pre>
+     */
+    public static GradientsOff gradientsOff() {
+        pytorch();
+        boolean wasOn = JniUtils.isGradMode();
+        if (wasOn) {
+            JniUtils.setGradMode(false);
+        }
+        return new GradientsOff(wasOn);
+    }
+
+    /** A scope with autograd off in the thread that opened it; close it in that thread. */
+    public static final class GradientsOff implements AutoCloseable {
+        private final boolean restore;
+
+        private GradientsOff(boolean restore) {
+            this.restore = restore;
+        }
+
+        @Override
+        public void close() {
+            if (restore) {
+                JniUtils.setGradMode(true);
+            }
+        }
+    }
+
+    /** True when autograd records operations in the calling thread. */
+    public static boolean gradientsOn() {
+        pytorch();
+        return JniUtils.isGradMode();
+    }
+
     /** Sets libtorch's intra-op thread count (inter-op stays as started, normally 1). */
     public static void setThreads(int threads) {
         if (threads < 1) {

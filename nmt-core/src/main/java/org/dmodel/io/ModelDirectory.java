@@ -118,12 +118,22 @@ public final class ModelDirectory {
     }
 
     /**
-     * Loads and verifies a model directory.
+     * Loads and verifies a model directory for inference: its parameters do not require gradients, so no forward
+     * pass over them records an autograd graph, whatever the thread's grad mode.
      *
      * @throws IOException {@code DIR/FILE: what is wrong. What to do.} for a missing, altered or truncated file, an
      *     unknown format or a bad config
      */
     public static LoadedModel load(Path dir, Device device) throws IOException {
+        return load(dir, device, false);
+    }
+
+    /** Loads and verifies a model directory to train on: as {@link #load}, with parameters that require gradients. */
+    public static LoadedModel loadForTraining(Path dir, Device device) throws IOException {
+        return load(dir, device, true);
+    }
+
+    private static LoadedModel load(Path dir, Device device, boolean trainable) throws IOException {
         verify(dir);
         ModelConfig config;
         try {
@@ -152,6 +162,7 @@ public final class ModelDirectory {
                         + "). Re-copy the model directory or retrain.", e);
             }
             Models.initialize(block, model);
+            block.freezeParameters(!trainable);
             return new LoadedModel(config, model, vocabularies);
         } catch (IOException | RuntimeException e) {
             if (model != null) {

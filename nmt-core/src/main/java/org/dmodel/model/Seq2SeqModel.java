@@ -16,6 +16,7 @@ import java.util.Map;
 import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.Engines;
 import org.dmodel.engine.Scalars;
 import org.dmodel.search.DecoderState;
 import org.dmodel.search.StepModel;
@@ -61,12 +62,15 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
 
     /**
      * Teacher-forced logits without dropout, as {@link #logits}, while recording every layer's states and attention
-     * into {@code probe} (diagnostics, papers.md §4); the logits are those of the normal pass.
+     * into {@code probe} (diagnostics, papers.md §4); the logits are those of the normal pass. Runs with autograd off.
      *
      * @return (B, T, V) float32 logits, in the manager of {@code source}
      */
     public final NDArray probe(ParameterStore ps, NDArray source, NDArray targetIn, Probe probe) {
-        return teacherForced(ps, source, targetIn, false, java.util.Objects.requireNonNull(probe, "probe"));
+        java.util.Objects.requireNonNull(probe, "probe");
+        try (Engines.GradientsOff off = Engines.gradientsOff()) {
+            return teacherForced(ps, source, targetIn, false, probe);
+        }
     }
 
     /** The teacher-forced pass behind {@link #logits} and {@link #probe}; {@code probe} is null in normal use. */

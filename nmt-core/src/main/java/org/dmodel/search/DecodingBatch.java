@@ -9,15 +9,19 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dmodel.engine.Engines;
 
 /**
  * The bookkeeping every strategy shares for one search call: the decoder state, the logits processors, which
  * sentences are still live and how long each may grow, the finished hypotheses, and the back-pointer
  * {@link History}. Rows follow {@link DecoderState}: row {@code s * beamSize + j} is hypothesis j of live
- * sentence s. Not thread-safe; closing it closes the state and every array the search made.
+ * sentence s. Autograd is off in the calling thread from open to close (a decode records no graph, whatever thread
+ * it runs in). Not thread-safe; use and close it in the thread that opened it; closing it closes the state and
+ * every array the search made.
  */
 final class DecodingBatch implements AutoCloseable {
     private final StepModel model;
+    private final Engines.GradientsOff gradientsOff;
     private final NDManager searchManager;
     private final DecoderState state;
     private final LogitsProcessor processors;
@@ -43,12 +47,14 @@ final class DecodingBatch implements AutoCloseable {
             live[s] = s;
             finished.add(new ArrayList<>(beamSize));
         }
+        this.gradientsOff = Engines.gradientsOff();
         this.searchManager = manager.newSubManager();
         try {
             this.processors = LogitsProcessor.standard(options, vocabSize, searchManager);
             this.state = model.encode(sources, beamSize, searchManager);
         } catch (RuntimeException e) {
             searchManager.close();
+            gradientsOff.close();
             throw e;
         }
     }
@@ -212,6 +218,7 @@ final class DecodingBatch implements AutoCloseable {
             state.close();
         } finally {
             searchManager.close();
+            gradientsOff.close();
         }
     }
 }

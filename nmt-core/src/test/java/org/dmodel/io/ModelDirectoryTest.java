@@ -1,6 +1,7 @@
 package org.dmodel.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,25 @@ class ModelDirectoryTest {
                     assertEquals(arch, loaded.config().architecture());
                     NdAssert.assertClose(before[0], logits(loaded.block(), m), 0.0, "logits after save/load");
                 }
+            }
+        }
+    }
+
+    @Test
+    void parametersRequireGradientsOnlyWhenLoadedForTraining() throws IOException {
+        try (Vocabularies v = Vocabularies.joint(spm); NDManager m = NDManager.newBaseManager()) {
+            Path dir = saveTiny(tmp.resolve("model"), v, ModelConfig.Architecture.LWC, m, new NDArray[1]);
+            try (LoadedModel inference = ModelDirectory.load(dir, Device.cpu());
+                    LoadedModel training = ModelDirectory.loadForTraining(dir, Device.cpu())) {
+                int parameters = 0;
+                for (var p : inference.block().getParameters()) {
+                    assertFalse(p.getValue().getArray().hasGradient(), "for inference: " + p.getKey());
+                    parameters++;
+                }
+                for (var p : training.block().getParameters()) {
+                    assertTrue(p.getValue().getArray().hasGradient(), "for training: " + p.getKey());
+                }
+                assertTrue(parameters > 10);
             }
         }
     }

@@ -9,6 +9,21 @@ import ai.djl.ndarray.NDArray;
 public final class NdAssert {
     private NdAssert() {}
 
+    /**
+     * True when autograd recorded the op that made {@code a} (it has a grad_fn and would keep its inputs for a
+     * backward pass). DJL does not expose this ({@code hasGradient()} is false for every computed array), so this
+     * asks libtorch to clear the array's requires-grad flag, which it refuses only for such recorded results. Not for
+     * parameters: on a leaf it succeeds and clears the flag.
+     */
+    public static boolean recordsGraph(NDArray a) {
+        try {
+            a.setRequiresGradient(false);
+            return false;
+        } catch (ai.djl.engine.EngineException e) {
+            return true;
+        }
+    }
+
     /** Asserts equal shapes and max |expected − actual| ≤ tolerance. */
     public static void assertClose(NDArray expected, NDArray actual, double tolerance, String what) {
         assertArrayEquals(expected.getShape().getShape(), actual.getShape().getShape(), what + ": shapes differ");

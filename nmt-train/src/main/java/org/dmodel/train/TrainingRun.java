@@ -44,7 +44,7 @@ public final class TrainingRun implements AutoCloseable {
         new Checkpoints(saveDir, 0).recover();
         Path last = saveDir.resolve(Checkpoints.LAST);
         if (Files.isDirectory(last)) {
-            LoadedModel loaded = ModelDirectory.load(last, device);
+            LoadedModel loaded = ModelDirectory.loadForTraining(last, device);
             return new TrainingRun(loaded.config(), loaded.model(), vocabularies, last, loaded);
         }
         return new TrainingRun(config, Models.newModel(config, device), vocabularies, null, null);

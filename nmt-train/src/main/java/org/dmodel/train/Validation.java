@@ -9,6 +9,7 @@ import java.util.List;
 import org.dmodel.data.BinarizedDataset;
 import org.dmodel.data.BitextBatch;
 import org.dmodel.data.TokenBatcher;
+import org.dmodel.engine.Engines;
 import org.dmodel.metric.Bleu;
 import org.dmodel.model.Seq2SeqModel;
 import org.dmodel.search.Hypothesis;
@@ -79,8 +80,14 @@ public final class Validation {
         }
     }
 
-    /** Runs validation with the model's current parameters (no dropout, no gradients). */
+    /** Runs validation with the model's current parameters (no dropout; autograd off in this thread meanwhile). */
     public Result run(Seq2SeqModel model, NDManager parent) {
+        try (Engines.GradientsOff off = Engines.gradientsOff()) {
+            return measure(model, parent);
+        }
+    }
+
+    private Result measure(Seq2SeqModel model, NDManager parent) {
         double loss = 0;
         double nll = 0;
         long tokens = 0;

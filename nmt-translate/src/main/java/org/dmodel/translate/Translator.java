@@ -36,7 +36,13 @@ import org.dmodel.text.Tokenizer;
  *
  * <p>Thread-safe. Calls are queued to a fixed number of workers ({@link TranslatorOptions#workers()}), each
  * decoding one call at a time in batches made only from that call's inputs, so a result never depends on
- * what other threads asked for. Inputs come back in their order; an empty input gives an empty output.
+ * what other threads asked for. Inputs come back in their order; an empty input gives an empty output. Decoding
+ * records no autograd graph: the parameters are loaded without gradients and every search runs with grad mode off.
+ *
+ * <p>{@link #close()} refuses new calls at once ({@link IllegalStateException}), waits up to
+ * {@link #CLOSE_WAIT} for the calls in flight, and frees the model when the last of them has returned: never under a
+ * running decode. Calls still running when the wait ends stop at their next batch with an
+ * {@link IllegalStateException}.
  */
 public final class Translator implements AutoCloseable {
     private final LoadedModel loaded;
@@ -47,6 +53,14 @@ public final class Translator implements AutoCloseable {
     private final TranslatorOptions options;
     private final SearchStrategy search;
     private final ExecutorService workers;
+    private final Object calls = new Object();
+    private int inFlight; // guarded by calls
+    private boolean closed; // guarded by calls: new calls are refused
+    private boolean freed; // guarded by calls
+    private volatile boolean abandoned; // close stopped waiting: calls in flight stop at their next batch
+
+    /** How long {@link #close()} waits for the calls in flight. */
+    public static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
 
     private Translator(LoadedModel loaded, TranslatorOptions options) {
         this.loaded = loaded;
@@ -115,12 +129,44 @@ public final class Translator implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }
-        Future<List<List<Translation>>> f = workers.submit(() -> decode(texts, n, truncated));
+        enter();
+        // the call counts as in flight until its decode has returned, even if the caller stops waiting
+        return await(workers.submit(() -> {
+            try {
+                return decode(texts, n, truncated);
+            } finally {
+                exit();
+            }
+        }));
+    }
+
+    private void enter() {
+        synchronized (calls) {
+            if (closed) {
+                throw new IllegalStateException("this Translator is closed; load a new one to translate");
+            }
+            inFlight++;
+        }
+    }
+
+    private void exit() {
+        boolean free;
+        synchronized (calls) {
+            inFlight--;
+            calls.notifyAll();
+            free = closed && inFlight == 0 && !freed;
+            freed |= free;
+        }
+        if (free) {
+            release();
+        }
+    }
+
+    private static List<List<Translation>> await(Future<List<List<Translation>>> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // the decode finishes in its worker; its result is dropped
             throw new IllegalStateException("interrupted while translating", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
@@ -158,6 +204,10 @@ public final class Translator implements AutoCloseable {
             out.add(List.of());
         }
         for (int[] batch : LengthBatches.plan(work, ids, options.maxBatchSentences(), options.maxBatchTokens())) {
+            if (abandoned) {
+                throw new IllegalStateException("the Translator was closed while this call was running (close waited "
+                        + CLOSE_WAIT.toSeconds() + " s for it)");
+            }
             int[][] sources = new int[batch.length][];
             for (int j = 0; j < batch.length; j++) {
                 sources[j] = ids[batch[j]];
@@ -185,9 +235,52 @@ public final class Translator implements AutoCloseable {
         return out;
     }
 
-    /** Stops the workers and frees the model. */
+    /** Refuses new calls, waits up to {@link #CLOSE_WAIT} for those in flight, and frees the model after the last. */
     @Override
     public void close() {
+        close(CLOSE_WAIT);
+    }
+
+    /**
+     * As {@link #close()}, waiting at most {@code wait}.
+     *
+     * @return true when no call was in flight any more when it returned (the model is freed); false when calls were
+     *     still running: they stop at their next batch and the last one frees the model
+     */
+    public boolean close(java.time.Duration wait) {
+        boolean free;
+        synchronized (calls) {
+            closed = true;
+            long deadline = System.nanoTime() + wait.toNanos();
+            boolean interrupted = false;
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    calls.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            free = inFlight == 0 && !freed;
+            freed |= free;
+            if (inFlight > 0) {
+                abandoned = true;
+            }
+        }
+        if (free) {
+            release();
+        }
+        return !abandoned;
+    }
+
+    private void release() {
         workers.shutdown();
         loaded.close();
     }

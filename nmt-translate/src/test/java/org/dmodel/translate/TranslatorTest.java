@@ -1,17 +1,23 @@
 package org.dmodel.translate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.dmodel.search.SearchOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,6 +93,63 @@ class TranslatorTest {
                 }
                 assertEquals(t.translate(s), n.get(0).text());
             }
+        }
+    }
+
+    /** Enough single-sentence batches that a call is still running well after it started. */
+    private static List<String> longCall() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            texts.add(SENTENCES.get(i % SENTENCES.size()) + " " + i);
+        }
+        return texts;
+    }
+
+    private static TranslatorOptions oneSentenceBatches() {
+        return options(2).toBuilder().maxBatchSentences(1).build();
+    }
+
+    @Test
+    @Timeout(120)
+    void closeWaitsForTheCallInFlightThenRefusesNewOnes(@TempDir Path dir) throws Exception {
+        Path model = TestModels.random(dir.resolve("m"), "lwc", "tpa:2/1/1");
+        List<String> texts = longCall();
+        List<String> expected;
+        try (Translator reference = Translator.load(model, oneSentenceBatches())) {
+            expected = reference.translate(texts);
+        }
+        Translator t = Translator.load(model, oneSentenceBatches());
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<String>> inFlight = caller.submit(() -> t.translate(texts));
+            Thread.sleep(200);
+            assertFalse(inFlight.isDone(), "the call must still be running when close starts");
+            assertTrue(t.close(Duration.ofSeconds(60)), "close waited for the call");
+            assertEquals(expected, inFlight.get(), "the call in flight completed normally before the model was freed");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.translate("Hello."));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            t.close(); // a second close is harmless
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aBoundedCloseStopsTheCallAtItsNextBatchAndNeverFreesTheModelUnderIt(@TempDir Path dir) throws Exception {
+        Translator t = Translator.load(TestModels.random(dir.resolve("m"), "encdec", "mha"), oneSentenceBatches());
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<String>> inFlight = caller.submit(() -> t.translate(longCall()));
+            Thread.sleep(200);
+            assertFalse(inFlight.isDone(), "the call must still be running when close starts");
+            assertFalse(t.close(Duration.ofMillis(20)), "the call was still running when the wait ended");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> inFlight.get(60, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains("closed"),
+                    String.valueOf(e.getCause()));
+            assertThrows(IllegalStateException.class, () -> t.translate("Hello."));
+        } finally {
+            caller.shutdownNow();
         }
     }
 
