@@ -7,7 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import org.dmodel.config.AttentionSpec;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * Attention of one layer, in one of the variants of papers.md §2 behind one interface: {@link #forward}
@@ -127,7 +127,7 @@ public abstract class Attention extends ModelPart {
      * the score scale. Result in q's manager.
      */
     protected NDArray normalizeQueries(ParameterStore ps, NDArray q, boolean training) {
-        NDArray s = Scalars.mul(queryNorm.value(ps, q, training), normalizedScoreScale).reshape(heads, headDim); // (h, d_h)
+        NDArray s = TorchArrays.mul(queryNorm.value(ps, q, training), normalizedScoreScale).reshape(heads, headDim); // (h, d_h)
         return UnitNormWeights.normalize(q).mul(s);
     }
 
@@ -141,7 +141,7 @@ public abstract class Attention extends ModelPart {
         if (angles != null) {
             q = rope.apply(q, angles);
         }
-        return normalized() ? normalizeQueries(ps, q, training) : Scalars.mul(q, scale);
+        return normalized() ? normalizeQueries(ps, q, training) : TorchArrays.mul(q, scale);
     }
 
     /** nGPT keys: {@code s_k ⊙ Norm(k)} per head, k (…, G, d_h) after RoPE (TPA: materialized), in k's manager. */
@@ -268,10 +268,10 @@ public abstract class Attention extends ModelPart {
     /** (N, h, m, d_h) → what each head feeds W_O (N, h, m, d_h): o_h times its gate from x (N, m, d) and the output factor. */
     private NDArray headInputs(ParameterStore ps, NDArray o, NDArray x, boolean training) {
         if (outputGate != null) {
-            NDArray gates = Scalars.mul(Activation.sigmoid(outputGate.apply(ps, x, training)), 2); // (N, m, h)
+            NDArray gates = TorchArrays.mul(Activation.sigmoid(outputGate.apply(ps, x, training)), 2); // (N, m, h)
             o = o.mul(gates.transpose(0, 2, 1).expandDims(3)); // (N, h, m, d_h)
         }
-        return outputScale() != 1f ? Scalars.mul(o, outputScale()) : o;
+        return outputScale() != 1f ? TorchArrays.mul(o, outputScale()) : o;
     }
 
     /** (N, h, m, d_h) → head inputs → (N, m, h·d_h) → output projection (N, m, d). */

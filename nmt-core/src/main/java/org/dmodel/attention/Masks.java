@@ -3,10 +3,11 @@ package org.dmodel.attention;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * Additive attention masks (0 = visible, {@link #BLOCKED} = hidden), built once per batch in Java and
- * created with one op; every layer reuses them. Results belong to the given manager. Stateless.
+ * copied into libtorch's memory ({@link TorchArrays}); every layer reuses them. Results belong to the given manager. Stateless.
  */
 public final class Masks {
     /** Added to the score of a hidden key; exp underflows to exactly 0 after the softmax's max shift. */
@@ -22,7 +23,7 @@ public final class Masks {
                 m[b * width + j] = BLOCKED;
             }
         }
-        return manager.create(m, new Shape(lengths.length, 1, 1, width));
+        return TorchArrays.of(manager, m, new Shape(lengths.length, 1, 1, width));
     }
 
     /** Hides future keys: (1, 1, T, T), key j visible to query i iff j ≤ i. */
@@ -33,7 +34,7 @@ public final class Masks {
                 m[i * t + j] = BLOCKED;
             }
         }
-        return manager.create(m, new Shape(1, 1, t, t));
+        return TorchArrays.of(manager, m, new Shape(1, 1, t, t));
     }
 
     /**
@@ -55,6 +56,6 @@ public final class Masks {
                 }
             }
         }
-        return manager.create(m, new Shape(sourceLengths.length, 1, n, n));
+        return TorchArrays.of(manager, m, new Shape(sourceLengths.length, 1, n, n));
     }
 }

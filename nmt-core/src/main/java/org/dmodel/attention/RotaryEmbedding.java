@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * Rotary position embedding (RoPE, rotate-half pairing: feature i is paired with i + d_h/2, frequencies
@@ -46,9 +47,9 @@ public final class RotaryEmbedding implements AutoCloseable {
             perm[(i + half) * headDim + i] = 1f;
             perm[i * headDim + i + half] = 1f;
         }
-        cos = manager.create(c, new Shape(maxPositions, headDim));
-        sin = manager.create(s, new Shape(maxPositions, headDim));
-        swap = manager.create(perm, new Shape(headDim, headDim));
+        cos = TorchArrays.of(manager, c, new Shape(maxPositions, headDim));
+        sin = TorchArrays.of(manager, s, new Shape(maxPositions, headDim));
+        swap = TorchArrays.of(manager, perm, new Shape(headDim, headDim));
     }
 
     /**

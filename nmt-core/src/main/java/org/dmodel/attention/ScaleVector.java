@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * A learned per-feature scaling vector of the normalized Transformer (α, s_qk, s_u, s_ν, s_z; papers.md §3.1) with
@@ -50,6 +50,6 @@ public final class ScaleVector {
      */
     public NDArray value(ParameterStore ps, NDArray like, boolean training) {
         NDArray t = ps.getValue(theta, like.getDevice(), training);
-        return Scalars.mul(like.getManager().zeros(t.getShape(), t.getDataType(), like.getDevice()).add(t), factor);
+        return TorchArrays.mul(like.getManager().zeros(t.getShape(), t.getDataType(), like.getDevice()).add(t), factor);
     }
 }

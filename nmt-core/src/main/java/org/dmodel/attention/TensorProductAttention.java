@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import org.dmodel.config.AttentionSpec;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * Tensor-product attention (Zhang et al. 2025, papers.md §2.1): per position, K = (1/R_K) A_Kᵀ B_K and
@@ -63,7 +63,7 @@ public final class TensorProductAttention extends Attention {
         NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
         NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()); // (B, n, h, R_Q)
         if (!normalized()) {
-            a = Scalars.mul(a, queryScale);
+            a = TorchArrays.mul(a, queryScale);
         }
         NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles); // (B, n, R_Q, d_h)
         NDArray q = a.matMul(bq);                                        // (B, n, h, d_h)
@@ -122,6 +122,6 @@ public final class TensorProductAttention extends Attention {
 
     /** K = (1/R) Aᵀ B per position, materialized: A (…, h, R), B (…, R, d_h) → (…, h, d_h). For tests and tools. */
     public static NDArray materialize(NDArray a, NDArray b) {
-        return Scalars.div(a.matMul(b), a.getShape().get(a.getShape().dimension() - 1));
+        return TorchArrays.div(a.matMul(b), a.getShape().get(a.getShape().dimension() - 1));
     }
 }

@@ -18,7 +18,7 @@ public abstract class CommandLineTool {
     /** The synopsis after the name, e.g. {@code -m MODEL_DIR [-i IN] [-o OUT]}. */
     protected abstract String synopsis();
 
-    /** Adds this command's options; {@code --help} and {@code --debug} are added for every command. */
+    /** Adds this command's options; {@code --help}, {@code --debug} and {@code --verbose} are added for every command. */
     protected abstract void declare(OptionTable table);
 
     /** Runs the command; returns its exit status. */
@@ -30,6 +30,8 @@ public abstract class CommandLineTool {
         declare(table);
         table.flag("help", "h", "print this help and exit");
         table.flag("debug", null, "print stack traces for errors");
+        // read by the bin/ launcher, which sets the log levels before the JVM starts
+        table.flag("verbose", null, "also print the engine's log lines (DJL's INFO lines, CUDA detection)");
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         try {
             CommandLine cmd;

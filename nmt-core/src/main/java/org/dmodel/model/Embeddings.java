@@ -14,7 +14,7 @@ import org.dmodel.attention.ModelPart;
 import org.dmodel.attention.ScaleVector;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * Token, position and segment embeddings, and the output projection.
@@ -109,7 +109,7 @@ final class Embeddings extends ModelPart implements UnitNormWeights {
                 }
             }
         }
-        return manager.create(t, new Shape(positions, d));
+        return TorchArrays.of(manager, t, new Shape(positions, d));
     }
 
     /**
@@ -132,7 +132,7 @@ final class Embeddings extends ModelPart implements UnitNormWeights {
             }
             return UnitNormWeights.normalize(x);
         }
-        x = Scalars.mul(x, scale);
+        x = TorchArrays.mul(x, scale);
         if (positions != null && config.positions() != ModelConfig.Positions.ROPE) {
             NDArray p = learnedPositions != null ? ps.getValue(learnedPositions, ids.getDevice(), training) : sinusoid;
             x = x.add(Embedding.embedding(positions, p, SparseFormat.DENSE).singletonOrThrow());

@@ -9,6 +9,7 @@ import java.util.List;
 import org.dmodel.attention.Masks;
 import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.TorchArrays;
 import org.dmodel.search.DecoderState;
 
 /**
@@ -54,8 +55,9 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
         NDArray x = embeddings.embed(ps, source, positions, null, true, training); // (B, S, d)
         RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
         for (TransformerLayer layer : encoder) {
-            x = layer.forward(ps, x, mask, rope(), angles, null, training,
-                    probe == null ? null : probe.addLayer(Probe.Stack.ENCODER));
+            NDArray in = x;
+            Probe.Layer record = probe == null ? null : probe.addLayer(Probe.Stack.ENCODER);
+            x = TorchArrays.retainOnly(() -> layer.forward(ps, in, mask, rope(), angles, null, training, record));
         }
         return encoderNorm == null ? x : encoderNorm.apply(ps, x, training);
     }
@@ -72,8 +74,10 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
         NDArray y = embeddings.embed(ps, targetIn, positions, null, false, training); // (B, T, d)
         RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
         for (DecoderLayer layer : decoder) {
-            y = layer.forward(ps, y, memory, causal, sourceMask, rope(), angles, training,
-                    probe == null ? null : probe.addLayer(Probe.Stack.DECODER));
+            NDArray in = y;
+            Probe.Layer record = probe == null ? null : probe.addLayer(Probe.Stack.DECODER);
+            y = TorchArrays.retainOnly(() -> layer.forward(ps, in, memory, causal, sourceMask, rope(), angles, training,
+                    record));
         }
         return targetLogits(ps, y, decoderNorm, probe, training); // (B, T, V)
     }

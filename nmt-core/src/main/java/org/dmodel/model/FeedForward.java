@@ -10,7 +10,7 @@ import org.dmodel.attention.ModelPart;
 import org.dmodel.attention.Projection;
 import org.dmodel.attention.ScaleVector;
 import org.dmodel.config.ModelConfig;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * The position-wise feed-forward network: {@code out(act(in(x)))} with ReLU or GELU, or SwiGLU
@@ -65,10 +65,10 @@ final class FeedForward extends ModelPart {
                 NDArray up = ab.get(1);   // (…, f): u
                 if (upScale != null) {
                     // papers.md §3.1: ν = s_ν ⊙ (W_ν h) · √d, u = s_u ⊙ (W_u h)
-                    gate = gate.mul(Scalars.mul(gateScale.value(ps, x, training), gateFactor));
+                    gate = gate.mul(TorchArrays.mul(gateScale.value(ps, x, training), gateFactor));
                     up = up.mul(upScale.value(ps, x, training));
                 }
-                // swish(a) = a·σ(a), written out: DJL's Activation.swish multiplies by a Number (see Scalars)
+                // swish(a) = a·σ(a), written out: DJL's Activation.swish multiplies by a Number (see TorchArrays)
                 yield gate.mul(Activation.sigmoid(gate)).mul(up);
             }
         };

@@ -11,7 +11,7 @@ import org.dmodel.attention.AttentionCache;
 import org.dmodel.attention.Masks;
 import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.config.ModelConfig;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 import org.dmodel.search.DecoderState;
 
 /**
@@ -57,7 +57,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         NDArray ids = source.concat(targetIn, 1); // (B, S+T)
         NDArray positions;
         if (continuousPositions) {
-            NDArray sourceLength = Scalars.neq(source, config.vocab().specialIds().pad()).sum(new int[] {1}, true)
+            NDArray sourceLength = TorchArrays.neq(source, config.vocab().specialIds().pad()).sum(new int[] {1}, true)
                     .toType(ai.djl.ndarray.types.DataType.INT32, false); // (B, 1)
             positions = range(m, 0, s).broadcast(b, s).concat(sourceLength.add(range(m, 0, t)), 1); // (B, S+T)
         } else {
@@ -65,14 +65,15 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         }
         int[] side = new int[s + t];
         java.util.Arrays.fill(side, s, s + t, Embeddings.TARGET);
-        NDArray sides = m.create(side, new Shape(1, s + t));
+        NDArray sides = TorchArrays.of(m, side, new Shape(1, s + t));
         NDArray mask = Masks.prefix(m, new int[] {s}, s, t)
                 .add(paddingMask(source).concat(m.zeros(new Shape(b, 1, 1, t)), 3)); // (B, 1, S+T, S+T)
         NDArray x = embeddings.embed(ps, ids, positions, sides, false, training); // (B, S+T, d)
         RotaryEmbedding.Angles angles = rope() == null ? null : rope().angles(positions);
         for (TransformerLayer layer : layers) {
-            x = layer.forward(ps, x, mask, rope(), angles, null, training,
-                    probe == null ? null : probe.addLayer(Probe.Stack.JOINT));
+            NDArray in = x;
+            Probe.Layer record = probe == null ? null : probe.addLayer(Probe.Stack.JOINT);
+            x = TorchArrays.retainOnly(() -> layer.forward(ps, in, mask, rope(), angles, null, training, record));
         }
         NDArray target = x.get(new NDIndex().addAllDim().addSliceDim(s, s + t)); // (B, T, d)
         return targetLogits(ps, target, finalNorm, probe, training); // (B, T, V)

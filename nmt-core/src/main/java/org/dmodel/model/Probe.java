@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.dmodel.attention.AttentionProbe;
 import org.dmodel.attention.Masks;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * A recording of one teacher-forced pass ({@link Seq2SeqModel#probe}) for the collapse diagnostics of papers.md §4:
@@ -75,7 +75,7 @@ public final class Probe {
             Shape p = probabilities.getShape(); // (B, h, n, t)
             Shape visibleShape = new Shape(p.get(0), p.get(2), p.get(3));
             NDArray visible = mask == null ? probabilities.getManager().ones(visibleShape)
-                    : Scalars.gt(mask.broadcast(p.get(0), 1, p.get(2), p.get(3)), Masks.BLOCKED / 2)
+                    : TorchArrays.gt(mask.broadcast(p.get(0), 1, p.get(2), p.get(3)), Masks.BLOCKED / 2)
                             .toType(DataType.FLOAT32, false).reshape(visibleShape); // (B, n, t)
             attentions.put(module, new Heads(Tensor.of(probabilities), Tensor.of(headOutputs), Tensor.of(visible),
                     Tensor.of(outputWeight)));

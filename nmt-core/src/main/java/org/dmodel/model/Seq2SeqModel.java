@@ -17,7 +17,7 @@ import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.engine.Engines;
-import org.dmodel.engine.Scalars;
+import org.dmodel.engine.TorchArrays;
 import org.dmodel.search.DecoderState;
 import org.dmodel.search.StepModel;
 
@@ -169,8 +169,8 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
     protected NDArray paddingMask(NDArray ids) {
         long b = ids.getShape().get(0);
         long s = ids.getShape().get(1);
-        NDArray padded = Scalars.eq(ids, config.sourceVocabulary().specialIds().pad()).toType(DataType.FLOAT32, false);
-        return Scalars.mul(padded, org.dmodel.attention.Masks.BLOCKED).reshape(b, 1, 1, s); // (B, 1, 1, S)
+        NDArray padded = TorchArrays.eq(ids, config.sourceVocabulary().specialIds().pad()).toType(DataType.FLOAT32, false);
+        return TorchArrays.mul(padded, org.dmodel.attention.Masks.BLOCKED).reshape(b, 1, 1, s); // (B, 1, 1, S)
     }
 
     /** Pads sentences into a (B, S) int32 array in {@code manager}. */
@@ -181,7 +181,7 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
         for (int b = 0; b < sentences.length; b++) {
             System.arraycopy(sentences[b], 0, flat, b * width, sentences[b].length);
         }
-        return manager.create(flat, new Shape(sentences.length, width));
+        return TorchArrays.of(manager, flat, new Shape(sentences.length, width));
     }
 
     /** 0, 1, …, n-1 as a (1, n) int32 array, plus {@code offset}. */
@@ -190,7 +190,7 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
         for (int i = 0; i < n; i++) {
             p[i] = offset + i;
         }
-        return manager.create(p, new Shape(1, n));
+        return TorchArrays.of(manager, p, new Shape(1, n));
     }
 
     /** Checks the step's inputs against the state and returns the tokens as (N, 1) int32 in {@code manager}. */

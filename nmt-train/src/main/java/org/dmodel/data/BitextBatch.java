@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import org.dmodel.engine.TorchArrays;
 import org.dmodel.text.SpecialIds;
 
 /**
@@ -161,9 +162,9 @@ public final class BitextBatch {
      */
     public Tensors toNDArrays(NDManager manager) {
         int b = indices.length;
-        NDArray src = manager.create(source, new Shape(b, sourceLength)); // (B, S)
-        NDArray in = manager.create(targetIn, new Shape(b, targetLength)); // (B, T)
-        NDArray out = manager.create(targetOut, new Shape(b, targetLength)); // (B, T)
+        NDArray src = TorchArrays.of(manager, source, new Shape(b, sourceLength)); // (B, S)
+        NDArray in = TorchArrays.of(manager, targetIn, new Shape(b, targetLength)); // (B, T)
+        NDArray out = TorchArrays.of(manager, targetOut, new Shape(b, targetLength)); // (B, T)
         return new Tensors(src, in, out);
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter), whose whole state — first and second moments
@@ -95,16 +96,17 @@ public final class AdamW implements AutoCloseable {
             NDArray g = gradients.get(i++);
             NDArray w = s.parameter.getArray();
             double rate = lr * s.lrScale;
-            // m = β1·m + (1−β1)·g ; v = β2·v + (1−β2)·g²  (temporaries land in g's step manager)
-            s.mean.muli(beta1).addi(g.mul(1 - beta1));
-            s.variance.muli(beta2).addi(g.square().muli(1 - beta2));
+            // m = β1·m + (1−β1)·g ; v = β2·v + (1−β2)·g². Temporaries and constants land in g's step manager
+            // (constants as TorchArrays: a Number overload would leave a direct buffer per op until the next GC)
+            s.mean.muli(TorchArrays.scalar(g, beta1)).addi(TorchArrays.mul(g, 1 - beta1));
+            s.variance.muli(TorchArrays.scalar(g, beta2)).addi(TorchArrays.mul(g.square(), 1 - beta2));
             if (s.decay && weightDecay > 0) {
-                w.muli(1 - rate * weightDecay);
+                w.muli(TorchArrays.scalar(g, 1 - rate * weightDecay));
             }
             // w −= rate · m̂ / (sqrt(v̂) + ε); the two temporaries belong to this optimizer's manager
-            try (NDArray vHat = s.variance.div(bias2);
-                    NDArray denom = vHat.sqrt().addi(eps);
-                    NDArray update = s.mean.mul(rate / bias1).divi(denom)) {
+            try (NDArray vHat = s.variance.div(TorchArrays.scalar(g, bias2));
+                    NDArray denom = vHat.sqrt().addi(TorchArrays.scalar(g, eps));
+                    NDArray update = s.mean.mul(TorchArrays.scalar(g, rate / bias1)).divi(denom)) {
                 w.subi(update);
             }
         }
@@ -132,7 +134,7 @@ public final class AdamW implements AutoCloseable {
         if (!skip && Double.isFinite(norm)) {
             double clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0;
             for (NDArray g : grads) {
-                g.muli(clip / divisor);
+                g.muli(TorchArrays.scalar(g, clip / divisor));
             }
             step(grads, lr);
         }

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * rates of {@link ParameterGroups}, logged at the start and kept in each checkpoint.
  *
  * <p>Memory: every update runs inside its own NDManager, closed at the end of the update, so the model's
- * manager holds only parameters and the optimizer's moments between updates. Determinism: the data order is
+ * manager holds only parameters and the optimizer's moments between updates. Within an update, each layer's
+ * intermediate arrays and then the whole forward pass's are closed as soon as they are done (autograd keeps what
+ * backward reads; {@link org.dmodel.engine.TorchArrays} says why that is safe). Determinism: the data order is
  * a function of (seed, epoch) and dropout is reseeded from (seed, update), so stopping after update k and
  * resuming gives the same updates k+1… as an uninterrupted run. Not thread-safe; one per JVM (DJL allows one
  * gradient collector at a time).
@@ -258,8 +261,14 @@ public final class TrainingLoop {
                 sentences += batch.size();
                 try (GradientCollector gc = engine.newGradientCollector()) {
                     BitextBatch.Tensors a = batch.toNDArrays(step);
-                    NDArray logits = block.logits(ps, a.source(), a.targetIn(), true); // (B, T, V)
-                    LabelSmoothedLoss.Sums sums = criterion.compute(logits, a.targetOut());
+                    LabelSmoothedLoss.Sums sums;
+                    // close what the forward pass made except the sums: autograd keeps what backward needs, and
+                    // every array here is libtorch-owned (TorchArrays), so the rest is freed before backward runs
+                    try (NDScope forward = new NDScope()) {
+                        NDArray logits = block.logits(ps, a.source(), a.targetIn(), true); // (B, T, V)
+                        sums = criterion.compute(logits, a.targetOut());
+                        NDScope.unregister(sums.loss(), sums.nll());
+                    }
                     gc.backward(sums.loss());
                     lossSum += sums.loss().getFloat();
                     nllSum += sums.nll().getFloat();

@@ -47,6 +47,7 @@ final class CallGraph {
                              Map<String, List<Call>> calls) {}
 
     private final Predicate<String> follow;
+    private final Map<String, String> runtimeClass;
     private final Map<String, ClassInfo> classes = new HashMap<>();
     private final Map<String, Set<String>> subtypes = new HashMap<>();
     private final Map<Method, Method> parents = new HashMap<>();
@@ -55,9 +56,12 @@ final class CallGraph {
      * @param follow which classes (internal names) to read and walk into
      * @param indexed prefixes of the classes whose overrides virtual calls may reach; they are listed from the
      *     classpath up front so that subclasses are known before any walk
+     * @param runtimeClass for library types whose only implementation at run time is known (an engine's), that
+     *     class: a virtual call on such a type runs its body and no other override
      */
-    CallGraph(Predicate<String> follow, List<String> indexed) {
+    CallGraph(Predicate<String> follow, List<String> indexed, Map<String, String> runtimeClass) {
         this.follow = follow;
+        this.runtimeClass = Map.copyOf(runtimeClass);
         for (String name : listClasses(indexed)) {
             ClassInfo c = info(name);
             if (c != null) {
@@ -133,6 +137,11 @@ final class CallGraph {
 
     /** The code a call to {@code m} may run: the inherited body it names, and every override in an indexed subtype. */
     private List<Method> implementations(Method m) {
+        String actual = runtimeClass.get(m.owner());
+        if (actual != null) {
+            Method body = declaredUpwards(actual, m.name(), m.desc());
+            return body == null ? List.of() : List.of(body);
+        }
         List<Method> out = new ArrayList<>();
         Method declared = declaredUpwards(m.owner(), m.name(), m.desc());
         if (declared != null) {
