@@ -2,7 +2,8 @@
 # Architecture x attention comparison on the bundled Tatoeba English-German corpus (the same 162,830-pair split
 # as ../shared/data/tatoeba-anki/splits): runs the quickstart once per row with the same seed and training
 # time budget, then prints a Markdown table: parameters, test BLEU and chrF (beam 5), KV-cache bytes per
-# token (float32), median training tokens/s and decoding sentences/s on the test set.
+# token (float32), median training tokens/s, updates skipped for a non-finite loss or gradient, training peak RSS
+# and decoding sentences/s on the test set.
 #
 # Variables (defaults in brackets):
 #   ROWS ["encdec mha;encdec gqa:2;encdec tpa:6/2/2;lwc mha;lwc gqa:2;lwc tpa:6/2/2"]  ';'-separated rows
@@ -24,8 +25,8 @@ table=$COMPARE_DIR/table.md
 tmp=$(mktemp "$table.tmp.XXXXXX")  # per invocation: two runs may share COMPARE_DIR
 trap 'rm -f "$tmp"' EXIT
 {
-  echo "| arch | attention | options | parameters | BLEU | chrF2 | cache bytes/token | train tok/s | decode sent/s |"
-  echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
+  echo "| arch | attention | options | parameters | BLEU | chrF2 | cache bytes/token | train tok/s | skipped updates | train peak RSS MiB | decode sent/s |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$tmp"
 IFS=';' read -ra rows <<< "$ROWS"
 for row in "${rows[@]}"; do
@@ -48,12 +49,16 @@ scores = open(f"{d}/scores.txt").read()
 bleu = re.search(r"BLEU\|.*? = ([0-9.]+)", scores).group(1)
 chrf = re.search(r"chrF2\|.*? = ([0-9.]+)", scores).group(1)
 train = [json.loads(l) for l in open(f"{d}/train/metrics.jsonl")]
-tok_s = statistics.median(o["tokensPerSecond"] for o in train if o["kind"] == "train")
+logged = [o for o in train if o["kind"] == "train"]
+tok_s = statistics.median(o["tokensPerSecond"] for o in logged)
+skipped = json.load(open(f"{d}/train/checkpoint_last/trainer-state.json"))["nanTotal"]
+peak_rss = max(o["peakRssBytes"] for o in logged) / 1048576
 sent_s = re.findall(r"translated \d+ sentences, ([0-9.]+) sentences/s", open(f"{d}/run.log").read())[-1]
 cache = 4 * info["cacheElementsPerToken"]
 if "crossCacheElementsPerSourceToken" in info:
     cache = f"{cache} + {4 * info['crossCacheElementsPerSourceToken']}/src"
-print(f"| {arch} | {attention} | {options or '-'} | {info['parameters']:,} | {bleu} | {chrf} | {cache} | {tok_s:,.0f} | {sent_s} |")
+print(f"| {arch} | {attention} | {options or '-'} | {info['parameters']:,} | {bleu} | {chrf} | {cache} | {tok_s:,.0f}"
+      f" | {skipped} | {peak_rss:,.0f} | {sent_s} |")
 PY
 done
 mv "$tmp" "$table"

@@ -25,6 +25,7 @@ import org.dmodel.cli.UsageException;
 import org.dmodel.data.BinarizedDataset;
 import org.dmodel.data.BitextBatch;
 import org.dmodel.data.TokenBatcher;
+import org.dmodel.engine.PeakMemory;
 import org.dmodel.io.AtomicFiles;
 import org.dmodel.model.ParameterGroup;
 import org.dmodel.model.Seq2SeqModel;

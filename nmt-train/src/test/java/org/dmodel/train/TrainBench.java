@@ -18,6 +18,7 @@ import org.dmodel.config.ModelConfig;
 import org.dmodel.config.ModelOptions;
 import org.dmodel.config.Presets;
 import org.dmodel.config.VocabInfo;
+import org.dmodel.engine.PeakMemory;
 import org.dmodel.model.Models;
 import org.dmodel.model.Seq2SeqModel;
 import org.dmodel.text.SpecialIds;

@@ -16,6 +16,7 @@ import org.apache.commons.cli.CommandLine;
 import org.dmodel.cli.CommandLineTool;
 import org.dmodel.cli.OptionTable;
 import org.dmodel.config.ConfigJson;
+import org.dmodel.engine.PeakMemory;
 import org.dmodel.io.ModelDirectory;
 import org.dmodel.io.TextLines;
 import org.dmodel.model.ModelSummary;
@@ -132,7 +133,7 @@ public final class TranslateCommand extends CommandLineTool {
             }
             w.flush();
             if (progress) {
-                System.err.println();
+                System.err.printf(Locale.ROOT, ", peak RSS %d MiB%n", PeakMemory.peakRssBytes() >> 20);
             }
         } catch (IOException | RuntimeException e) {
             if (tmp != null) {

@@ -1,4 +1,4 @@
-package org.dmodel.train;
+package org.dmodel.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;
