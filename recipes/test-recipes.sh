@@ -76,6 +76,19 @@ run_recipe iwslt14 recipes/iwslt14-de-en/run.sh en 51 train.de \
 run_recipe wmt14 recipes/wmt14-en-de/run.sh de 50 train.en.gz \
   ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}"
 
+# The launchers: DJL's INFO lines and its CUDA probe's warnings only with --verbose.
+echo "# launchers"
+engine_lines() { grep -E "(INFO|WARN) (PtEngine|Platform|CudaUtils) -|GPU count" "$1"; }
+if [ -d "$T/iwslt14/model-avg2" ]; then
+  translate_once() { echo "hallo welt" | "$ROOT/bin/nmt-translate" -m "$T/iwslt14/model-avg2" -o "$T/launch.out" "$@"; }
+  quiet() { translate_once 2> "$T/quiet.err" && ! engine_lines "$T/quiet.err" > /dev/null; }
+  check "  quiet by default" quiet
+  verbose() { translate_once --verbose 2> "$T/verbose.err" && engine_lines "$T/verbose.err" | grep -q PtEngine; }
+  check "  --verbose shows the engine's lines" verbose
+else
+  bad "launchers" "no model from the iwslt14 recipe to translate with"
+fi
+
 # The learning-rate transfer grid on the fixture: 2 parameterizations × 2 shapes × 2 rates, 2 updates each.
 echo "# lr-transfer"
 lt=$T/lr-transfer

@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,8 +158,11 @@ public final class AdamW implements AutoCloseable {
         return out;
     }
 
-    /** Serializes moments and the update count. */
-    public byte[] encodeState() {
+    /**
+     * Writes the moments and the update count to {@code out}, one array at a time (a byte[] of the whole state would
+     * leave the Java heap that much larger for the rest of the run).
+     */
+    public void writeState(OutputStream out) throws IOException {
         NDList list = new NDList();
         NDArray count = manager.create(new long[] {updates});
         count.setName("updates");
@@ -170,19 +175,21 @@ public final class AdamW implements AutoCloseable {
             list.add(m);
             list.add(v);
         }
-        byte[] bytes = list.encode();
-        count.close();
-        return bytes;
+        try {
+            list.encode(out);
+        } finally {
+            count.close();
+        }
     }
 
     /**
-     * Restores state written by {@link #encodeState()}.
+     * Restores state written by {@link #writeState}, read from {@code in} ({@code source} names it in errors).
      *
      * @throws IOException when the state does not match this model's parameters
      */
-    public void decodeState(byte[] bytes, String source) throws IOException {
+    public void readState(InputStream in, String source) throws IOException {
         try (NDManager tmp = manager.newSubManager()) {
-            NDList list = NDList.decode(tmp, bytes);
+            NDList list = NDList.decode(tmp, in);
             if (list.size() != 1 + 2 * slots.size()) {
                 throw new IOException(source + ": optimizer state holds " + (list.size() - 1) / 2
                         + " parameters but the model has " + slots.size() + "; it belongs to another model.");

@@ -13,7 +13,9 @@ import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +148,9 @@ public final class TrainingLoop {
             throw new UsageException(last + ": not a training checkpoint (no " + STATE_FILE + " or " + OPTIMIZER_FILE
                     + "). Choose a new --save-dir.");
         }
-        optimizer.decodeState(Files.readAllBytes(optimizerFile), optimizerFile.toString());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(optimizerFile), 1 << 16)) {
+            optimizer.readState(in, optimizerFile.toString());
+        }
         TrainerState s = GSON.fromJson(Files.readString(stateFile, StandardCharsets.UTF_8), TrainerState.class);
         if (s.format() != TrainerState.FORMAT) {
             throw new UsageException(stateFile + ": trainer state format " + s.format() + " is not supported (expected "
@@ -405,10 +409,9 @@ public final class TrainingLoop {
     }
 
     private void saveCheckpoint(String name, TrainerState s, AdamW optimizer) throws IOException {
-        byte[] opt = optimizer.encodeState();
         checkpoints.save(name, dir -> {
             run.writeModel(dir);
-            AtomicFiles.write(dir.resolve(OPTIMIZER_FILE), out -> out.write(opt));
+            AtomicFiles.write(dir.resolve(OPTIMIZER_FILE), optimizer::writeState);
             AtomicFiles.writeString(dir.resolve(STATE_FILE), GSON.toJson(s));
             if (lrGroups != null) {
                 lrGroups.write(dir.resolve(ParameterGroups.FILE));
