@@ -6,8 +6,8 @@
 #
 # 1. nmt-train, the quickstart recipe's options, UPDATES updates without validation: peak RSS, median tokens/s.
 # 2. nmt-translate over the bundled test set, beam 5, batches of up to 64 sentences: peak RSS, sentences/s.
-# 3. The same with every hypothesis forced to the default maximum of 200 tokens (--min-len 200): the worst case of
-#    runaway hypotheses, with every cache at its longest.
+# 3. The first 256 test sentences with every hypothesis forced to the default maximum of 200 tokens (--min-len 200):
+#    the worst case of runaway hypotheses, every cache of every batch at its longest.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MODEL=${MODEL:-$root/runs/quickstart/model}
@@ -17,6 +17,7 @@ WORK=${WORK:-/tmp/memory-bench}
 data=$root/data/tatoeba-eng-deu
 mkdir -p "$WORK"
 gzip -dc "$data/test.en.gz" > "$WORK/test.en"
+head -n 256 "$WORK/test.en" > "$WORK/test256.en"
 
 rm -rf "$WORK/train"
 "$root/bin/nmt-train" --train "$data/train" --src-lang en --tgt-lang de --spm "$data/spm.model" \
@@ -31,11 +32,11 @@ print(f"train: {logged[-1]['step']} updates, peak RSS {max(o['peakRssBytes'] for
       f"{logged[-1]['nanTotal']} skipped")
 PY
 
-decode() {  # decode NAME [options]: the test set, beam 5, batches of 64
-  local name=$1; shift
-  "$root/bin/nmt-translate" -m "$MODEL" -i "$WORK/test.en" -o "$WORK/$name.de" --beam 5 --batch-size 64 \
+decode() {  # decode NAME INPUT [options]: beam 5, batches of 64
+  local name=$1 input=$2; shift 2
+  "$root/bin/nmt-translate" -m "$MODEL" -i "$input" -o "$WORK/$name.de" --beam 5 --batch-size 64 \
     --threads "$THREADS" "$@" 2> "$WORK/$name.log"
   echo "$name: $(tr '\r' '\n' < "$WORK/$name.log" | grep -o 'translated .*' | tail -n 1)"
 }
-decode decode
-decode decode-200-tokens --min-len 200 --max-len-a 0 --max-len-b 200
+decode decode "$WORK/test.en"
+decode decode-200-tokens "$WORK/test256.en" --min-len 200 --max-len-a 0 --max-len-b 200
