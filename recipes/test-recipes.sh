@@ -76,7 +76,7 @@ run_recipe iwslt14 recipes/iwslt14-de-en/run.sh en 51 train.de \
 run_recipe wmt14 recipes/wmt14-en-de/run.sh de 50 train.en.gz \
   ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}"
 
-# The launchers: DJL's INFO lines and its CUDA probe's warnings only with --verbose.
+# The launchers: DJL's INFO lines and its CUDA probe's warnings only with --verbose; JAVA_OPTS may pick the collector.
 echo "# launchers"
 engine_lines() { grep -E "(INFO|WARN) (PtEngine|Platform|CudaUtils) -|GPU count" "$1"; }
 if [ -d "$T/iwslt14/model-avg2" ]; then
@@ -85,6 +85,8 @@ if [ -d "$T/iwslt14/model-avg2" ]; then
   check "  quiet by default" quiet
   verbose() { translate_once --verbose 2> "$T/verbose.err" && engine_lines "$T/verbose.err" | grep -q PtEngine; }
   check "  --verbose shows the engine's lines" verbose
+  own_collector() { JAVA_OPTS=-XX:+UseG1GC translate_once 2> "$T/g1.err"; }
+  check "  a collector in JAVA_OPTS replaces the default one" own_collector
 else
   bad "launchers" "no model from the iwslt14 recipe to translate with"
 fi
