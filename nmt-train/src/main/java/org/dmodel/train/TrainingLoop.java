@@ -360,6 +360,8 @@ public final class TrainingLoop {
         o.addProperty("lr", w.lr);
         o.addProperty("gnorm", w.gradNorm / Math.max(1, w.updates));
         o.addProperty("tokensPerSecond", w.tokensPerSecond());
+        o.addProperty("targetTokens", w.tokens); // summed over the updates since the last record
+        o.addProperty("sentences", w.sentences);
         o.addProperty("elapsedSeconds", s.elapsedSeconds());
         o.addProperty("peakRssBytes", peakRss);
         o.addProperty("nanTotal", s.nanTotal());

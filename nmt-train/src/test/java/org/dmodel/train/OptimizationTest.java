@@ -8,10 +8,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.Pair;
 import java.util.List;
 import java.util.Map;
+import org.dmodel.engine.Engines;
+import org.dmodel.engine.TorchArrays;
 import org.junit.jupiter.api.Test;
 
 /** Optimizer, schedule and loss against float64 reference implementations written out here. */
@@ -80,6 +83,84 @@ class OptimizationTest {
             assertArrayEquals(state, state(restored));
             opt.close();
             restored.close();
+        }
+    }
+
+    /**
+     * One update as the training loop makes it: gradients of two backward passes (two micro-batches of
+     * --update-freq 2) summed, divided by the update's tokens, clipped to --clip-norm, applied with each
+     * parameter's learning-rate multiplier, and cleared for the next update. Two updates against float64: the first
+     * is clipped, the second is not, so a missing division, clip, multiplier or clearing changes the second.
+     */
+    @Test
+    void updatesFromAccumulatedGradientsAreDividedClippedAndScaledPerParameter() throws Exception {
+        Engines.pytorch();
+        double lr = 0.01;
+        double clipNorm = 1.0;
+        double[] divisors = {10, 1};
+        double[] scales = {1.0, 0.5}; // "a" has no multiplier, "b" has 0.5 (a νGPT group, say)
+        // per update, per micro-batch, per parameter: the gradient of Σ c·w is c
+        float[][][][] c = {
+            {{{30, -40}, {10, 0}}, {{20, 10}, {-5, 5}}},
+            {{{0.1f, -0.2f}, {0.3f, 0.1f}}, {{0.05f, 0.1f}, {-0.1f, 0.2f}}}};
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<Pair<String, Parameter>> params = new java.util.ArrayList<>();
+            for (String name : new String[] {"a", "b"}) {
+                Parameter w = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(new Shape(2))
+                        .optInitializer(new ConstantInitializer(0.5f)).build();
+                w.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32);
+                params.add(new Pair<>(name, w));
+            }
+            double b1 = 0.9;
+            double b2 = 0.98;
+            double eps = 1e-8;
+            double[][] ref = {{0.5, 0.5}, {0.5, 0.5}};
+            double[][] mRef = new double[2][2];
+            double[][] vRef = new double[2][2];
+            try (AdamW opt = new AdamW(m, params, Map.of("b", 0.5), b1, b2, eps, 0)) {
+                for (int t = 1; t <= 2; t++) {
+                    try (NDManager step = m.newSubManager()) {
+                        for (float[][] micro : c[t - 1]) {
+                            try (GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                                NDArray loss = null;
+                                for (int p = 0; p < 2; p++) {
+                                    NDArray w = params.get(p).getValue().getArray();
+                                    NDArray term = w.mul(TorchArrays.of(step, micro[p], new Shape(2))).sum();
+                                    loss = loss == null ? term : loss.add(term);
+                                }
+                                gc.backward(loss);
+                            }
+                        }
+                        opt.stepFromGradients(step, divisors[t - 1], clipNorm, lr, false);
+                    }
+                    double[][] g = new double[2][2];
+                    double squares = 0;
+                    for (int p = 0; p < 2; p++) {
+                        for (int i = 0; i < 2; i++) {
+                            g[p][i] = c[t - 1][0][p][i] + c[t - 1][1][p][i];
+                            squares += g[p][i] * g[p][i];
+                        }
+                    }
+                    double norm = Math.sqrt(squares) / divisors[t - 1];
+                    double factor = (norm > clipNorm ? clipNorm / norm : 1) / divisors[t - 1];
+                    assertEquals(t == 1, norm > clipNorm, "the first update is clipped, the second is not");
+                    for (int p = 0; p < 2; p++) {
+                        for (int i = 0; i < 2; i++) {
+                            double gi = g[p][i] * factor;
+                            mRef[p][i] = b1 * mRef[p][i] + (1 - b1) * gi;
+                            vRef[p][i] = b2 * vRef[p][i] + (1 - b2) * gi * gi;
+                            ref[p][i] -= lr * scales[p] * (mRef[p][i] / (1 - Math.pow(b1, t)))
+                                    / (Math.sqrt(vRef[p][i] / (1 - Math.pow(b2, t))) + eps);
+                        }
+                    }
+                }
+            }
+            for (int p = 0; p < 2; p++) {
+                float[] got = params.get(p).getValue().getArray().toFloatArray();
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(ref[p][i], got[i], 1e-6, "parameter " + params.get(p).getKey() + "[" + i + "]");
+                }
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.dmodel.testing.CommandRun;
+import org.dmodel.train.cli.TrainCommand;
 
 /** A reverse-the-words task written as a tiny parallel corpus, and readers for what training writes. */
 public final class TrainingFixtures {
@@ -38,6 +40,18 @@ public final class TrainingFixtures {
         Files.write(Path.of(prefix + ".en"), src, StandardCharsets.UTF_8);
         Files.write(Path.of(prefix + ".de"), tgt, StandardCharsets.UTF_8);
         return prefix;
+    }
+
+    /**
+     * Runs {@code nmt-train} in process on {@code train} (a {@link #reverseTask}) with a tiny model and the options
+     * the tests share (seed 7, batches of 400 tokens, a progress record per update), plus {@code extra}.
+     */
+    public static CommandRun tinyRun(Path train, Path saveDir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--train", train.toString(), "--src-lang", "en", "--tgt-lang", "de",
+                "--spm", SPM.toString(), "--save-dir", saveDir.toString(), "--preset", "tiny", "--max-tokens", "400",
+                "--lr", "3e-3", "--warmup-steps", "5", "--log-every", "1", "--seed", "7"));
+        args.addAll(List.of(extra));
+        return CommandRun.of(new TrainCommand(), args.toArray(String[]::new));
     }
 
     /** The {@code kind} records of a run's metrics.jsonl, in order. */

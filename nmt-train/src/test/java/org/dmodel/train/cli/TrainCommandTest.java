@@ -125,24 +125,6 @@ class TrainCommandTest {
     }
 
     @Test
-    void averagingTwoIdenticalCheckpointsReturnsTheSameParameters() throws Exception {
-        Path dir = work.resolve("avg");
-        assertEquals(0, train(dir, "--max-steps", "3").status());
-        Path last = dir.resolve(Checkpoints.LAST);
-        Path out = work.resolve("averaged");
-        assertEquals(0, new AverageCommand().execute("--inputs", last.toString(), last.toString(), "--output",
-                out.toString()));
-        try (LoadedModel a = ModelDirectory.load(last, Device.cpu());
-                LoadedModel b = ModelDirectory.load(out, Device.cpu())) {
-            List<Parameter> pa = a.block().getParameters().values();
-            List<Parameter> pb = b.block().getParameters().values();
-            for (int i = 0; i < pa.size(); i++) {
-                assertArrayEquals(pa.get(i).getArray().toFloatArray(), pb.get(i).getArray().toFloatArray(), 1e-7f);
-            }
-        }
-    }
-
-    @Test
     void aCheckpointWriteThatFailsLeavesTheLastGoodOneLoadable() throws Exception {
         Path dir = work.resolve("crash");
         assertEquals(0, train(dir, "--max-steps", "2").status());

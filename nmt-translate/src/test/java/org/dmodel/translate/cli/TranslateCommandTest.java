@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -12,6 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dmodel.io.LoadedModel;
+import org.dmodel.io.ModelDirectory;
 import org.dmodel.translate.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,19 +62,27 @@ class TranslateCommandTest {
     }
 
     @Test
-    void nBestLinesCarryIndexTextAndScore() throws IOException {
+    void nBestLinesCarryIndexTextAndScoreBestFirst() throws IOException {
         Path in = dir.resolve("in.txt");
         Files.write(in, List.of("One.", "Two words."), StandardCharsets.UTF_8);
         CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "--beam", "3", "--nbest", "3",
                 "--max-len-b", "4");
         assertEquals(0, r.status(), r.err());
+        CommandRun best = translate("-m", model.toString(), "-i", in.toString(), "--beam", "3", "--max-len-b", "4");
+        assertEquals(0, best.status(), best.err());
+        String[] oneBest = best.out().split("\n", -1);
         String[] out = r.out().split("\n");
         assertEquals(6, out.length);
         for (int i = 0; i < out.length; i++) {
             String[] parts = out[i].split(" \\|\\|\\| ", -1);
             assertEquals(3, parts.length, out[i]);
             assertEquals(Integer.toString(i / 3), parts[0]);
-            Double.parseDouble(parts[2]);
+            if (i % 3 == 0) {
+                assertEquals(oneBest[i / 3], parts[1], "the first of the n-best is the 1-best output");
+            } else {
+                double previous = Double.parseDouble(out[i - 1].split(" \\|\\|\\| ", -1)[2]);
+                assertTrue(Double.parseDouble(parts[2]) <= previous, "best first: " + r.out());
+            }
         }
     }
 
@@ -86,31 +99,54 @@ class TranslateCommandTest {
     }
 
     @Test
-    void referenceScoresArePrintedWithSignatures() throws IOException {
+    void referenceScoresAreThoseOfNmtScoreOnTheOutput() throws IOException {
         Path in = dir.resolve("in.txt");
-        Files.write(in, List.of("Hello.", "Thanks."), StandardCharsets.UTF_8);
+        Files.write(in, List.of("Hello.", "Thanks.", "Where is the station?"), StandardCharsets.UTF_8);
+        Path out = dir.resolve("o");
+        String[] options = {"-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--max-len-b", "6", "-q"};
+        assertEquals(0, translate(options).status());
+        // a reference that shares most of the output's words, so that both metrics are far from 0
         Path ref = dir.resolve("ref.txt");
-        Files.write(ref, List.of("Hallo.", "Danke."), StandardCharsets.UTF_8);
-        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "-o", dir.resolve("o").toString(), "-r",
-                ref.toString(), "--max-len-b", "3", "-q");
+        List<String> refs = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            refs.add(line + " und");
+        }
+        Files.write(ref, refs, StandardCharsets.UTF_8);
+        List<String> withRef = new ArrayList<>(List.of(options));
+        withRef.addAll(List.of("-r", ref.toString()));
+        CommandRun r = translate(withRef.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.err().contains("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:"), r.err());
-        assertTrue(r.err().contains("chrF2|nrefs:1"), r.err());
+        CommandRun score = CommandRun.of(new ScoreCommand(), ref.toString(), "-i", out.toString(), "-m", "bleu",
+                "chrf", "-f", "text");
+        assertEquals(0, score.status(), score.err());
+        for (String metric : List.of("BLEU\\|nrefs:1\\|case:mixed\\|eff:no\\|tok:13a\\|smooth:exp", "chrF2\\|nrefs:1")) {
+            Pattern p = Pattern.compile("(" + metric + "\\S*) = ([0-9.]+)");
+            Matcher printed = p.matcher(r.err());
+            Matcher scored = p.matcher(score.out());
+            assertTrue(printed.find(), r.err());
+            assertTrue(scored.find(), score.out());
+            assertEquals(scored.group(1), printed.group(1), "signature");
+            assertEquals(scored.group(2), printed.group(2), "score");
+            assertTrue(Double.parseDouble(printed.group(2)) > 10, "precondition: a score far from 0: " + r.err());
+        }
     }
 
     @Test
-    void modelInfoPrintsTheSummary() {
+    void modelInfoPrintsTheSummary() throws IOException {
         CommandRun r = translate("--model-info", model.toString());
         assertEquals(0, r.status(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals("lwc", o.get("architecture").getAsString());
-        assertTrue(o.get("parameters").getAsLong() > 0);
+        try (LoadedModel m = ModelDirectory.load(model, Device.cpu())) {
+            long count = m.block().getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            assertEquals(count, o.get("parameters").getAsLong());
+        }
     }
 
     @Test
     void aMissingModelIsNamed() {
         CommandRun r = translate("-m", dir.resolve("nope").toString());
         assertTrue(r.status() != 0);
-        assertTrue(r.err().contains("nope"), r.err());
+        assertTrue(r.err().contains(dir.resolve("nope") + ": not a dmodel model directory"), r.err());
     }
 }
