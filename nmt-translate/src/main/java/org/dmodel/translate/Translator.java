@@ -115,13 +115,14 @@ public final class Translator implements AutoCloseable {
         return out;
     }
 
-    /** The {@code n} best translations of one sentence, best first. */
+    /** The {@code n} best translations of one sentence, best first (an {@code n} above the beam widens it). */
     public List<Translation> translateNBest(String text, int n) {
         return translateNBest(List.of(text), n, i -> { }).get(0);
     }
 
     /**
-     * The {@code n} best translations of each sentence, best first, in input order.
+     * The {@code n} best translations of each sentence, best first, in input order. An {@code n} above the options'
+     * beam widens the beam to {@code n} (the n-best list comes from the beam).
      *
      * @param truncated called with the index of each input cut to {@link TranslatorOptions#maxSourceTokens()}
      */

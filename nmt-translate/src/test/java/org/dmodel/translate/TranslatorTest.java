@@ -1,5 +1,6 @@
 package org.dmodel.translate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,7 +72,7 @@ class TranslatorTest {
                     }));
                 }
                 for (Future<Boolean> f : results) {
-                    assertTrue(f.get());
+                    assertTrue(f.get(10, TimeUnit.MINUTES)); // a hang guard, not a speed limit
                 }
             } finally {
                 pool.shutdown();
@@ -92,6 +93,23 @@ class TranslatorTest {
                     assertTrue(n.get(i - 1).score() >= n.get(i).score(), "sorted by score: " + s);
                 }
                 assertEquals(t.translate(s), n.get(0).text());
+            }
+        }
+    }
+
+    @Test
+    void anNBestLargerThanTheBeamWidensTheBeam(@TempDir Path dir) throws IOException {
+        Path model = TestModels.random(dir.resolve("m"), "encdec", "mha");
+        try (Translator beam2 = Translator.load(model, options(2));
+                Translator beam4 = Translator.load(model, options(4))) {
+            for (String s : List.of("How are you?", "The cat sits on the mat.")) {
+                List<Translation> widened = beam2.translateNBest(s, 4);
+                List<Translation> wide = beam4.translateNBest(s, 4);
+                assertEquals(4, widened.size(), s);
+                for (int i = 0; i < 4; i++) {
+                    assertArrayEquals(wide.get(i).tokens(), widened.get(i).tokens(), s + ", hypothesis " + i);
+                    assertEquals(wide.get(i).score(), widened.get(i).score(), s + ", hypothesis " + i);
+                }
             }
         }
     }

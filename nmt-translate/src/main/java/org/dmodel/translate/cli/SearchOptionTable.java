@@ -16,7 +16,7 @@ final class SearchOptionTable {
         t.value("max-len-a", null, "A", Double.toString(d.maxLenA()), "output length limit a·source_len + b: a");
         t.value("max-len-b", null, "B", Integer.toString(d.maxLenB()), "output length limit a·source_len + b: b");
         t.value("min-len", null, "N", Integer.toString(d.minLen()), "no EOS before N tokens");
-        t.value("nbest", null, "N", Integer.toString(d.nbest()), "write the N best hypotheses as 'index ||| text ||| score'");
+        t.value("nbest", null, "N", Integer.toString(d.nbest()), "write the N best hypotheses as 'index ||| text ||| score' (N <= --beam)");
         t.value("unk-penalty", null, "P", Double.toString(d.unkPenalty()), "subtracted from the unknown piece's log-probability");
         t.flag("sampling", null, "sample instead of searching");
         t.value("temperature", null, "T", Double.toString(d.temperature()), "sampling temperature");

@@ -87,6 +87,16 @@ class TranslateCommandTest {
     }
 
     @Test
+    void anNBestLargerThanTheBeamIsRefusedBeforeTranslating() throws IOException {
+        Path in = dir.resolve("in.txt");
+        Files.write(in, List.of("One."), StandardCharsets.UTF_8);
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "--beam", "2", "--nbest", "3");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("--nbest 3 exceeds --beam 2"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void invalidUtf8IsReportedWithItsLineAndTheOldOutputSurvives() throws IOException {
         Path in = dir.resolve("bad.txt");
         Files.write(in, new byte[] {'o', 'k', '\n', 'b', (byte) 0xE9, 'd', '\n'});
