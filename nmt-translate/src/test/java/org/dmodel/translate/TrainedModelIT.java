@@ -72,7 +72,7 @@ class TrainedModelIT {
                     "--save-dir", saveDir.toString(), "--arch", arch, "--layers", "2", "--d-model", "64",
                     "--heads", "4", "--ffn-dim", "128", "--dropout", "0", "--max-tokens", "1024", "--lr", "3e-3",
                     "--warmup-steps", "50", "--lr-scheduler", "cosine", "--max-steps", "500", "--log-every", "100",
-                    "--threads", "1", "--seed", "3"));
+                    "--threads", "1", "--seed", "3", "--valid", testPrefix.toString(), "--valid-beam", "1"));
             MODELS.put(arch, saveDir.resolve("checkpoint_last"));
         }
         for (Map.Entry<String, Process> run : runs.entrySet()) {
@@ -84,21 +84,50 @@ class TrainedModelIT {
     @ValueSource(strings = {"encdec", "lwc"})
     void translatesUnseenSentencesThroughTheCommands(String arch) throws Exception {
         Path hyp = work.resolve(arch + ".hyp");
-        Path log = work.resolve(arch + "-translate.log");
-        Process translate = launch(log, "nmt-translate", "-m", MODELS.get(arch).toString(), "-i",
-                testPrefix + "." + SyntheticTask.SRC, "-o", hyp.toString(), "--beam", "5", "--threads", "2", "-q");
-        finish(translate, log, 5);
-        Path scoreLog = work.resolve(arch + "-score.log");
-        Path scoreJson = work.resolve(arch + "-score.json");
-        Process score = process(scoreLog, "nmt-score", testPrefix + "." + SyntheticTask.TGT, "-i", hyp.toString(), "-m",
-                "bleu").redirectOutput(scoreJson.toFile()).start();
-        finish(score, scoreLog, 5);
-        double bleu = JsonParser.parseString(Files.readString(scoreJson, StandardCharsets.UTF_8)).getAsJsonObject()
-                .get("score").getAsDouble();
+        double bleu = translateAndScore(arch, hyp, "--beam", "5");
         List<String> hyps = Files.readAllLines(hyp, StandardCharsets.UTF_8);
         System.out.printf("%s: BLEU %.2f on %d unseen sentences; first: %s -> %s (reference %s)%n", arch, bleu,
                 test.size(), test.get(0), hyps.get(0), SyntheticTask.translate(test.get(0)));
         assertTrue(bleu >= MIN_BLEU, arch + ": BLEU " + bleu + " < " + MIN_BLEU + "; first outputs " + sample(hyps));
+    }
+
+    /**
+     * The BLEU that nmt-train logs for its last validation (greedy, at most 1.2·source + 10 tokens, on the test set
+     * here) is what nmt-translate with those settings and nmt-score give for checkpoint_last, which holds the
+     * parameters of that validation.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"encdec", "lwc"})
+    void validationBleuIsWhatTranslateAndScoreGive(String arch) throws Exception {
+        List<String> records = Files.readAllLines(MODELS.get(arch).getParent().resolve("metrics.jsonl"));
+        double logged = Double.NaN;
+        for (String line : records) {
+            var o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.get("kind").getAsString().equals("valid")) {
+                logged = o.get("bleu").getAsDouble();
+            }
+        }
+        double bleu = translateAndScore(arch, work.resolve(arch + ".greedy.hyp"), "--beam", "1", "--max-len-a", "1.2",
+                "--max-len-b", "10");
+        assertEquals(logged, bleu, 1e-6, arch + " (nmt-score prints 6 decimals)");
+        assertTrue(bleu > 50, arch + ": precondition, a model that translates: BLEU " + bleu);
+    }
+
+    /** Translates the test set with {@code bin/nmt-translate} and the options given, and scores it with nmt-score. */
+    private static double translateAndScore(String arch, Path hyp, String... options) throws Exception {
+        String name = hyp.getFileName().toString();
+        Path log = work.resolve(name + "-translate.log");
+        List<String> args = new ArrayList<>(List.of("-m", MODELS.get(arch).toString(), "-i",
+                testPrefix + "." + SyntheticTask.SRC, "-o", hyp.toString(), "--threads", "2", "-q"));
+        args.addAll(List.of(options));
+        finish(launch(log, "nmt-translate", args.toArray(String[]::new)), log, 5);
+        Path scoreLog = work.resolve(name + "-score.log");
+        Path scoreJson = work.resolve(name + "-score.json");
+        Process score = process(scoreLog, "nmt-score", testPrefix + "." + SyntheticTask.TGT, "-i", hyp.toString(), "-m",
+                "bleu", "-w", "6").redirectOutput(scoreJson.toFile()).start();
+        finish(score, scoreLog, 5);
+        return JsonParser.parseString(Files.readString(scoreJson, StandardCharsets.UTF_8)).getAsJsonObject()
+                .get("score").getAsDouble();
     }
 
     /**
