@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -37,13 +38,15 @@ import org.dmodel.text.Vocabularies;
 /**
  * A saved model: a directory with {@code config.json}, {@code parameters.bin} (DJL block parameter stream),
  * the SentencePiece model(s) ({@code spm.model}, or {@code source.spm.model} and {@code target.spm.model}) and
- * {@code manifest.json} (format version, sha256 and size of every other file).
+ * {@code manifest.json} (format version, sha256 and size of every other file, including any extra files a
+ * checkpoint adds: {@code trainer-state.json}, {@code optimizer.bin}).
  *
  * <p>{@link #save} is atomic: everything is written and fsynced into {@code DIR.tmp-…}, which is then renamed
  * to {@code DIR} (an existing {@code DIR} is first renamed aside and deleted afterwards), so a crash never
  * leaves a half-written directory under the final name. {@link #load} verifies the manifest before reading
- * anything and refuses altered or truncated files with a message naming the file. Stateless and thread-safe
- * (distinct directories).
+ * anything and refuses altered, truncated or missing files, entries that are not plain file names inside the
+ * directory (path traversal) and malformed JSON, with a message naming the file and what to do. Stateless and
+ * thread-safe (distinct directories).
  */
 public final class ModelDirectory {
     /** Version of the directory layout ({@code manifest.json} "format"). */
@@ -65,7 +68,25 @@ public final class ModelDirectory {
      * @throws IllegalArgumentException when the vocabularies do not match the config
      */
     public static void save(Path dir, ModelConfig config, Model model, Vocabularies vocabularies) throws IOException {
+        save(dir, config, model, vocabularies, Map.of());
+    }
+
+    /**
+     * Saves a model as {@link #save(Path, ModelConfig, Model, Vocabularies)} does, with more files in the directory
+     * that the manifest lists and {@link #verify} checks like the model's own (a checkpoint's trainer state and
+     * optimizer moments).
+     *
+     * @param extraFiles file name (no directories) → what writes it, in order
+     */
+    public static void save(Path dir, ModelConfig config, Model model, Vocabularies vocabularies,
+            Map<String, AtomicFiles.Writer> extraFiles) throws IOException {
         checkVocabularies(config, vocabularies, dir);
+        for (String name : extraFiles.keySet()) {
+            if (!plainFileName(name) || name.equals(MANIFEST) || name.equals(CONFIG) || name.equals(PARAMETERS)
+                    || name.endsWith(JOINT_SPM)) {
+                throw new IllegalArgumentException(name + ": not a name for an extra file in a model directory");
+            }
+        }
         Seq2SeqModel block = Models.block(model);
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
@@ -81,11 +102,19 @@ public final class ModelDirectory {
                 block.saveParameters(out);
             }
             files.put(PARAMETERS, tmp.resolve(PARAMETERS));
+            TestHooks.reached("model.write", tmp);
             if (vocabularies.joint()) {
                 files.put(JOINT_SPM, copy(spmFile(vocabularies.target()), tmp.resolve(JOINT_SPM)));
             } else {
                 files.put(SOURCE_SPM, copy(spmFile(vocabularies.source()), tmp.resolve(SOURCE_SPM)));
                 files.put(TARGET_SPM, copy(spmFile(vocabularies.target()), tmp.resolve(TARGET_SPM)));
+            }
+            for (Map.Entry<String, AtomicFiles.Writer> extra : extraFiles.entrySet()) {
+                Path file = tmp.resolve(extra.getKey());
+                try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    extra.getValue().write(out);
+                }
+                files.put(extra.getKey(), file);
             }
             JsonObject manifest = new JsonObject();
             manifest.addProperty("format", FORMAT);
@@ -125,16 +154,25 @@ public final class ModelDirectory {
      *     unknown format or a bad config
      */
     public static LoadedModel load(Path dir, Device device) throws IOException {
-        return load(dir, device, false);
+        return load(dir, device, false, null);
     }
 
     /** Loads and verifies a model directory to train on: as {@link #load}, with parameters that require gradients. */
     public static LoadedModel loadForTraining(Path dir, Device device) throws IOException {
-        return load(dir, device, true);
+        return load(dir, device, true, null);
     }
 
-    private static LoadedModel load(Path dir, Device device, boolean trainable) throws IOException {
-        verify(dir);
+    /** {@link #loadForTraining(Path, Device)} with {@code remedy} ending the messages of {@link #verify(Path, String)}. */
+    public static LoadedModel loadForTraining(Path dir, Device device, String remedy) throws IOException {
+        return load(dir, device, true, remedy);
+    }
+
+    private static LoadedModel load(Path dir, Device device, boolean trainable, String remedy) throws IOException {
+        if (remedy == null) {
+            verify(dir);
+        } else {
+            verify(dir, remedy);
+        }
         ModelConfig config;
         try {
             config = ConfigJson.read(dir.resolve(CONFIG));
@@ -174,11 +212,20 @@ public final class ModelDirectory {
     }
 
     /**
-     * Checks the manifest of a model directory: known format, every listed file present with its size and sha256.
+     * Checks the manifest of a model directory: known format, every listed file a plain name inside the directory,
+     * present, with its size and sha256; config, parameters and SentencePiece model(s) listed.
      *
-     * @throws IOException naming the directory or file and what to do
+     * @throws IOException {@code DIR/FILE: what is wrong. Re-copy the model directory or retrain.}
      */
     public static void verify(Path dir) throws IOException {
+        verify(dir, "Re-copy the model directory or retrain.");
+    }
+
+    /**
+     * {@link #verify(Path)} with another remedy at the end of each message (e.g. how to resume from another
+     * checkpoint).
+     */
+    public static void verify(Path dir, String remedy) throws IOException {
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new IOException(dir + ": not a dmodel model directory (no " + MANIFEST + "). Give the directory"
@@ -189,31 +236,61 @@ public final class ModelDirectory {
             JsonElement e = JsonParser.parseString(Files.readString(manifestFile, StandardCharsets.UTF_8));
             manifest = e.getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(manifestFile + ": not valid JSON (file altered or truncated). Re-copy the model"
-                    + " directory or retrain.", e);
+            throw new IOException(manifestFile + ": not valid JSON (file altered or truncated). " + remedy, e);
         }
-        if (!manifest.has("format") || manifest.get("format").getAsInt() != FORMAT) {
-            throw new IOException(manifestFile + ": format " + manifest.get("format") + " is not supported (this build"
-                    + " reads format " + FORMAT + "). Use the dmodel version that wrote the model.");
+        JsonElement format = manifest.get("format");
+        if (format == null || !format.isJsonPrimitive() || !format.getAsJsonPrimitive().isNumber()
+                || format.getAsDouble() != FORMAT) {
+            throw new IOException(manifestFile + ": format " + format + " is not supported (this build reads format "
+                    + FORMAT + "). Use the dmodel version that wrote the model.");
         }
-        JsonObject files = manifest.getAsJsonObject("files");
-        for (String required : new String[] {CONFIG, PARAMETERS}) {
-            if (files == null || !files.has(required)) {
-                throw new IOException(manifestFile + ": lists no " + required + " (file altered or truncated). Re-copy"
-                        + " the model directory or retrain.");
-            }
+        if (!(manifest.get("files") instanceof JsonObject files)) {
+            throw new IOException(manifestFile + ": no \"files\" object (file altered). " + remedy);
         }
+        if (!files.has(CONFIG) || !files.has(PARAMETERS)
+                || !files.has(JOINT_SPM) && !(files.has(SOURCE_SPM) && files.has(TARGET_SPM))) {
+            throw new IOException(manifestFile + ": must list " + CONFIG + ", " + PARAMETERS + " and " + JOINT_SPM
+                    + " (or " + SOURCE_SPM + " and " + TARGET_SPM + "); file altered or truncated. " + remedy);
+        }
+        Path root = dir.toAbsolutePath().normalize();
         for (Map.Entry<String, JsonElement> f : files.entrySet()) {
-            Path file = dir.resolve(f.getKey());
-            if (!file.normalize().startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
-                throw new IOException(file + ": missing. Re-copy the model directory or retrain.");
+            String name = f.getKey();
+            if (!plainFileName(name) || !root.equals(root.resolve(name).normalize().getParent())) {
+                throw new IOException(manifestFile + ": entry \"" + name + "\" is not a file name inside " + dir
+                        + " (path traversal; the manifest was altered). " + remedy);
             }
-            JsonObject e = f.getValue().getAsJsonObject();
-            if (Files.size(file) != e.get("size").getAsLong() || !sha256(file).equals(e.get("sha256").getAsString())) {
-                throw new IOException(file + ": checksum mismatch (file altered or truncated). Re-copy the model"
-                        + " directory or retrain.");
+            JsonObject e = f.getValue() instanceof JsonObject o ? o : new JsonObject();
+            JsonElement size = e.get("size");
+            JsonElement sha = e.get("sha256");
+            if (!(size instanceof JsonPrimitive sz && sz.isNumber() && sha instanceof JsonPrimitive h && h.isString())) {
+                throw new IOException(manifestFile + ": entry \"" + name + "\" has no size and sha256 (file altered). "
+                        + remedy);
+            }
+            Path file = dir.resolve(name);
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(file + ": missing (listed in " + MANIFEST + "). " + remedy);
+            }
+            if (Files.size(file) != size.getAsLong() || !sha256(file).equals(sha.getAsString())) {
+                throw new IOException(file + ": checksum mismatch (file altered or truncated). " + remedy);
             }
         }
+    }
+
+    /** True when the manifest lists {@code name} (so {@link #verify} checks it). */
+    public static boolean lists(Path dir, String name) throws IOException {
+        try {
+            JsonObject files = JsonParser.parseString(Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8))
+                    .getAsJsonObject().getAsJsonObject("files");
+            return files != null && files.has(name);
+        } catch (JsonParseException | IllegalStateException | ClassCastException e) {
+            return false;
+        }
+    }
+
+    /** A name without directories: no separator, not {@code .} or {@code ..}, not empty. */
+    private static boolean plainFileName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\\') < 0 && name.indexOf(0) < 0 && name.indexOf(':') < 0;
     }
 
     private static void checkVocabularies(ModelConfig config, Vocabularies v, Path dir) {

@@ -5,9 +5,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.dmodel.cli.UsageException;
+import org.dmodel.io.AtomicFiles;
+import org.dmodel.io.TestHooks;
 import org.dmodel.text.Vocabularies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +32,9 @@ import org.slf4j.LoggerFactory;
  *       provenance (text files' path, size and mtime; tokenizer model hashes; filter settings) that
  *       {@link #binarizeIfNeeded} compares to decide whether the directory is stale.</li>
  * </ul>
- * A directory is written under a temporary name next to it and renamed into place only when complete, so a
- * crash never leaves a half-written dataset behind the final name. One process at a time may build a given
- * directory.
+ * A directory is written under a temporary name next to it, fsynced and renamed into place only when complete, so
+ * a crash never leaves a half-written dataset behind the final name; the next build deletes what a killed one
+ * left. One process at a time may build a given directory.
  *
  * <pre>{@code
  * try (Vocabularies vocab = Vocabularies.joint(Path.of("spm.model"))) {
@@ -118,10 +124,14 @@ public final class BinarizedDataset {
         Path absolute = dir.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
+        deleteAbandonedSiblings(absolute);
         Path temp = Files.createDirectory(sibling(absolute, "tmp"));
         try {
             Binarizer.write(sourceFile, targetFile, vocab, temp, options, provenance);
+            AtomicFiles.fsyncTree(temp); // on disk before the rename publishes it
+            TestHooks.reached("binarize", temp); // written, not yet renamed into place
             replace(temp, absolute);
+            AtomicFiles.fsync(parent);
         } finally {
             deleteTree(temp);
         }
@@ -271,6 +281,27 @@ public final class BinarizedDataset {
         }
         if (old != null) {
             deleteTree(old);
+        }
+    }
+
+    /**
+     * Deletes {@code DIR.tmp-PID-…} and {@code DIR.old-PID-…} left by a process that was killed while binarizing
+     * (its PID no longer runs); those of live processes stay.
+     */
+    private static void deleteAbandonedSiblings(Path dir) throws IOException {
+        Pattern own = Pattern.compile(Pattern.quote(dir.getFileName().toString()) + "\\.(tmp|old)-(\\d{1,18})-\\d+");
+        List<Path> abandoned = new ArrayList<>();
+        try (Stream<Path> siblings = Files.list(dir.getParent())) {
+            siblings.forEach(p -> {
+                Matcher m = own.matcher(p.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(2))).map(h -> !h.isAlive()).orElse(true)) {
+                    abandoned.add(p);
+                }
+            });
+        }
+        for (Path p : abandoned) {
+            LOG.info("deleting {}, left by an interrupted binarization", p);
+            deleteTree(p);
         }
     }
 

@@ -4,19 +4,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.dmodel.io.AtomicFiles;
+import org.dmodel.io.TestHooks;
 
 /**
  * The checkpoint directories under {@code --save-dir}: {@code checkpoint_last}, {@code checkpoint_best} and
- * numbered {@code checkpoint_<step>}. Each is written whole into a temporary sibling and swapped in by
- * renames, so a crash at any moment leaves the previous checkpoint loadable: between the two renames the
- * old copy sits at {@code NAME.old} and {@link #recover()} puts it back. Not thread-safe.
+ * numbered {@code checkpoint_<step>}. Each is written whole into a temporary sibling, fsynced (files, then
+ * directories), and swapped in by renames, after which the save directory is fsynced; so a crash (or power loss)
+ * at any moment leaves the previous checkpoint loadable: between the two renames the old copy sits at
+ * {@code NAME.old} and {@link #recover()} puts it back. Not thread-safe.
  */
 public final class Checkpoints {
     /** Writes a checkpoint's files into an empty directory. */
@@ -55,7 +57,8 @@ public final class Checkpoints {
                     if (Files.exists(target)) {
                         deleteTree(p);
                     } else {
-                        Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                        AtomicFiles.move(p, target);
+                        AtomicFiles.fsync(saveDir);
                     }
                 } else if (n.contains(".tmp-")) {
                     deleteTree(p);
@@ -70,7 +73,9 @@ public final class Checkpoints {
         Path tmp = Files.createTempDirectory(saveDir, name + ".tmp-");
         try {
             writer.writeInto(tmp);
+            AtomicFiles.fsyncTree(tmp); // content on disk before the renames that publish it
             swapIn(tmp, saveDir.resolve(name));
+            AtomicFiles.fsync(saveDir);
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
@@ -122,9 +127,10 @@ public final class Checkpoints {
         Path old = target.resolveSibling(target.getFileName() + ".old");
         deleteTree(old);
         if (Files.exists(target)) {
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.move(target, old);
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        TestHooks.reached("checkpoint.swap", target); // a crash here leaves only NAME.old: recover() restores it
+        AtomicFiles.move(tmp, target);
         deleteTree(old);
     }
 

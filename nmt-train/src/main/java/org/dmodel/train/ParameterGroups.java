@@ -76,11 +76,16 @@ public record ParameterGroups(Map<ParameterGroup, Double> multipliers) {
 
     /** Writes the multipliers as JSON into {@code file} atomically. */
     public void write(Path file) throws IOException {
+        AtomicFiles.write(file, this::writeTo);
+    }
+
+    /** Writes the JSON of {@link #write} to a stream (a checkpoint lists it in its manifest). */
+    public void writeTo(java.io.OutputStream out) throws IOException {
         JsonObject o = new JsonObject();
         for (ParameterGroup g : ParameterGroup.values()) {
             o.addProperty(key(g), multiplier(g));
         }
-        AtomicFiles.writeString(file, o + "\n");
+        out.write((o + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

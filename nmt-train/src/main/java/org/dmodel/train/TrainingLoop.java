@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.dmodel.data.BitextBatch;
 import org.dmodel.data.TokenBatcher;
 import org.dmodel.engine.PeakMemory;
 import org.dmodel.io.AtomicFiles;
+import org.dmodel.io.ModelDirectory;
+import org.dmodel.io.TestHooks;
 import org.dmodel.model.ParameterGroup;
 import org.dmodel.model.Seq2SeqModel;
 import org.slf4j.Logger;
@@ -55,6 +58,9 @@ public final class TrainingLoop {
     private static final String STATE_FILE = "trainer-state.json";
     private static final String OPTIMIZER_FILE = "optimizer.bin";
     private static final double LN2 = Math.log(2);
+    /** What to do when checkpoint_last cannot be resumed from. */
+    static final String RESUME_REMEDY = "To resume, copy an intact checkpoint (a checkpoint_<step> directory) over"
+            + " checkpoint_last, or choose a new --save-dir.";
 
     private final TrainConfig config;
     private final TrainingRun run;
@@ -65,6 +71,8 @@ public final class TrainingLoop {
     private final Progress progress;
     private final Checkpoints checkpoints;
     private long lastValidatedStep = -1;
+    private long lastSavedStep = -1;
+    private int signalExitStatus;
     private ParameterGroups lrGroups;
 
     /**
@@ -99,12 +107,22 @@ public final class TrainingLoop {
         Map<String, Double> lrScales = normalized() ? learningRateGroups().lrScales(block.parameterGroups()) : Map.of();
         try (AdamW optimizer = new AdamW(root, params, lrScales, config.beta1(), config.beta2(), config.adamEps(),
                         config.weightDecay());
-                StopSignal stop = new StopSignal(600)) {
+                StopSignal stop = new StopSignal()) {
             TrainerState state = resume(optimizer);
             try (MetricsLog metrics = new MetricsLog(config.saveDir().resolve("metrics.jsonl"), state.step())) {
-                return loop(state, optimizer, metrics, stop);
+                Outcome outcome = loop(state, optimizer, metrics, stop);
+                signalExitStatus = stop.exitStatus();
+                return outcome;
             }
         }
+    }
+
+    /**
+     * After {@link #run} returned {@link Outcome#INTERRUPTED}: the exit status for the signal that stopped it,
+     * {@code 128 + signal number} (130 for SIGINT, 143 for SIGTERM).
+     */
+    public int signalExitStatus() {
+        return signalExitStatus;
     }
 
     private boolean normalized() {
@@ -148,12 +166,24 @@ public final class TrainingLoop {
             throw new UsageException(last + ": not a training checkpoint (no " + STATE_FILE + " or " + OPTIMIZER_FILE
                     + "). Choose a new --save-dir.");
         }
+        for (String f : new String[] {STATE_FILE, OPTIMIZER_FILE}) {
+            if (!ModelDirectory.lists(last, f)) {
+                LOG.warn("{}: {} has no checksum in {} (a checkpoint from an older dmodel); resuming without checking"
+                        + " it", last, f, ModelDirectory.MANIFEST);
+            }
+        }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(optimizerFile), 1 << 16)) {
             optimizer.readState(in, optimizerFile.toString());
         }
-        TrainerState s = GSON.fromJson(Files.readString(stateFile, StandardCharsets.UTF_8), TrainerState.class);
-        if (s.format() != TrainerState.FORMAT) {
-            throw new UsageException(stateFile + ": trainer state format " + s.format() + " is not supported (expected "
+        TrainerState s;
+        try {
+            s = GSON.fromJson(Files.readString(stateFile, StandardCharsets.UTF_8), TrainerState.class);
+        } catch (com.google.gson.JsonParseException e) {
+            throw new UsageException(stateFile + ": not valid JSON (" + e.getMessage() + "). " + RESUME_REMEDY, e);
+        }
+        if (s == null || s.format() != TrainerState.FORMAT) {
+            throw new UsageException(stateFile + ": trainer state format " + (s == null ? "(none)" : s.format())
+                    + " is not supported (expected "
                     + TrainerState.FORMAT + "). Start a new --save-dir.");
         }
         LOG.info("resuming from {} at update {} (epoch {}, batch {})", last, s.step(), s.epoch(), s.batchInEpoch());
@@ -281,6 +311,7 @@ public final class TrainingLoop {
                     throw outOfMemoryOr(e);
                 }
             }
+            TestHooks.reached("update", null); // gradients computed, parameters not yet updated
             double lr = config.schedule().at(updateNumber);
             // gradients are sums over tokens: normalize by the update's target tokens, then clip
             double norm = optimizer.stepFromGradients(step, tokens, config.clipNorm(), lr, !Double.isFinite(lossSum));
@@ -401,7 +432,7 @@ public final class TrainingLoop {
         TrainerState last = s;
         if (outcome != Outcome.INTERRUPTED && s.step() != lastValidatedStep) {
             last = validateAndSave(s, optimizer, metrics);
-        } else {
+        } else if (s.step() != lastSavedStep) {
             saveCheckpoint(Checkpoints.LAST, s, optimizer);
         }
         progress.line(Progress.fmt("done (%s) after %d updates, %.0f s; best %s at update %d", outcome, last.step(),
@@ -410,14 +441,17 @@ public final class TrainingLoop {
         return outcome;
     }
 
+    /** Writes a checkpoint: the model directory plus trainer state and optimizer moments, all in its manifest. */
     private void saveCheckpoint(String name, TrainerState s, AdamW optimizer) throws IOException {
-        checkpoints.save(name, dir -> {
-            run.writeModel(dir);
-            AtomicFiles.write(dir.resolve(OPTIMIZER_FILE), optimizer::writeState);
-            AtomicFiles.writeString(dir.resolve(STATE_FILE), GSON.toJson(s));
-            if (lrGroups != null) {
-                lrGroups.write(dir.resolve(ParameterGroups.FILE));
-            }
-        });
+        Map<String, AtomicFiles.Writer> training = new LinkedHashMap<>();
+        training.put(STATE_FILE, out -> out.write(GSON.toJson(s).getBytes(StandardCharsets.UTF_8)));
+        training.put(OPTIMIZER_FILE, optimizer::writeState);
+        if (lrGroups != null) {
+            training.put(ParameterGroups.FILE, lrGroups::writeTo);
+        }
+        checkpoints.save(name, dir -> run.writeModel(dir, training));
+        if (name.equals(Checkpoints.LAST)) {
+            lastSavedStep = s.step();
+        }
     }
 }

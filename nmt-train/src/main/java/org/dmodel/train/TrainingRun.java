@@ -5,7 +5,9 @@ import ai.djl.Model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.io.AtomicFiles;
 import org.dmodel.io.LoadedModel;
 import org.dmodel.io.ModelDirectory;
 import org.dmodel.model.Models;
@@ -44,7 +46,7 @@ public final class TrainingRun implements AutoCloseable {
         new Checkpoints(saveDir, 0).recover();
         Path last = saveDir.resolve(Checkpoints.LAST);
         if (Files.isDirectory(last)) {
-            LoadedModel loaded = ModelDirectory.loadForTraining(last, device);
+            LoadedModel loaded = ModelDirectory.loadForTraining(last, device, TrainingLoop.RESUME_REMEDY);
             return new TrainingRun(loaded.config(), loaded.model(), vocabularies, last, loaded);
         }
         return new TrainingRun(config, Models.newModel(config, device), vocabularies, null, null);
@@ -78,6 +80,11 @@ public final class TrainingRun implements AutoCloseable {
     /** Writes the model directory (config, parameters, SentencePiece models, manifest) into {@code dir}. */
     public void writeModel(Path dir) throws IOException {
         ModelDirectory.save(dir, config, model, vocabularies);
+    }
+
+    /** {@link #writeModel(Path)} plus {@code extraFiles} (name → writer), listed with checksums in the manifest. */
+    public void writeModel(Path dir, Map<String, AtomicFiles.Writer> extraFiles) throws IOException {
+        ModelDirectory.save(dir, config, model, vocabularies, extraFiles);
     }
 
     @Override

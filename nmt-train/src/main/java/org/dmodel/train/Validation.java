@@ -10,6 +10,7 @@ import org.dmodel.data.BinarizedDataset;
 import org.dmodel.data.BitextBatch;
 import org.dmodel.data.TokenBatcher;
 import org.dmodel.engine.Engines;
+import org.dmodel.io.TestHooks;
 import org.dmodel.metric.Bleu;
 import org.dmodel.model.Seq2SeqModel;
 import org.dmodel.search.Hypothesis;
@@ -82,6 +83,7 @@ public final class Validation {
 
     /** Runs validation with the model's current parameters (no dropout; autograd off in this thread meanwhile). */
     public Result run(Seq2SeqModel model, NDManager parent) {
+        TestHooks.reached("validation", null);
         try (Engines.GradientsOff off = Engines.gradientsOff()) {
             return measure(model, parent);
         }

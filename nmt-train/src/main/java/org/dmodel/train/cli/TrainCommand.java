@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/nmt-train}: trains a translation model (fairseq-style options), or with {@code --print-model}
- * prints the model summary without training. {@code bin/nmt-train average …} averages checkpoints;
+ * prints the model summary without training. Exit status: 0 when training ended, 130 or 143 (128 + signal) when
+ * SIGINT or SIGTERM stopped it after saving {@code checkpoint_last}, 2 for usage or input errors, 1 otherwise. {@code bin/nmt-train average …} averages checkpoints;
  * {@code bin/nmt-train lr-sweep-report …} summarizes a learning-rate sweep.
  */
 public final class TrainCommand extends CommandLineTool {
@@ -128,8 +129,10 @@ public final class TrainCommand extends CommandLineTool {
                 }
                 LOG.info("model: {} parameters; {}", ModelSummary.parameters(run.config()), run.config().architecture());
                 Console console = System.console();
-                TrainingLoop.Outcome outcome = new TrainingLoop(config, run, train, validation, console != null).run();
-                return outcome == TrainingLoop.Outcome.INTERRUPTED ? 130 : 0;
+                TrainingLoop loop = new TrainingLoop(config, run, train, validation, console != null);
+                TrainingLoop.Outcome outcome = loop.run();
+                // README "Exit status": 128 + signal after a signal stopped the run and checkpoint_last was saved
+                return outcome == TrainingLoop.Outcome.INTERRUPTED ? loop.signalExitStatus() : 0;
             }
         }
     }

@@ -154,6 +154,22 @@ class TrainCommandTest {
         assertTrue(r.err().contains("resuming from"), r.err());
     }
 
+    @ParameterizedTest
+    @CsvSource({"optimizer.bin", "trainer-state.json", "parameters.bin"})
+    void resumingFromACheckpointWithAnAlteredFileIsRefusedNamingItAndHowToGoOn(String file) throws IOException {
+        Path dir = work.resolve("altered");
+        assertEquals(0, train(dir, "--max-steps", "2").status());
+        Path altered = dir.resolve(Checkpoints.LAST).resolve(file);
+        byte[] b = Files.readAllBytes(altered);
+        b[b.length / 2] ^= 1;
+        Files.write(altered, b);
+        CommandRun r = train(dir, "--max-steps", "4");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains(altered + ": checksum mismatch (file altered or truncated). To resume, copy an"
+                + " intact checkpoint (a checkpoint_<step> directory) over checkpoint_last, or choose a new --save-dir."),
+                r.err());
+    }
+
     @Test
     void divergingTrainingSkipsUpdatesThenStopsWithAClearError() {
         CommandRun r = train(work.resolve("nan"), "--max-steps", "50", "--lr", "1e30", "--warmup-steps", "0",

@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +15,9 @@ import org.dmodel.cli.CommandLineTool;
 import org.dmodel.cli.OptionTable;
 import org.dmodel.config.ConfigJson;
 import org.dmodel.engine.PeakMemory;
+import org.dmodel.io.AtomicFiles;
 import org.dmodel.io.ModelDirectory;
+import org.dmodel.io.TestHooks;
 import org.dmodel.io.TextLines;
 import org.dmodel.model.ModelSummary;
 import org.dmodel.translate.Translation;
@@ -84,69 +84,78 @@ public final class TranslateCommand extends CommandLineTool {
         String in = t.get(cmd, "input");
         String out = t.get(cmd, "output");
         String ref = t.get(cmd, "reference");
-        int nbest = options.search().nbest();
         boolean progress = out != null && !t.has(cmd, "quiet");
         Path outPath = out == null ? null : Path.of(out);
-        Path tmp = outPath == null ? null
-                : Files.createTempFile(outPath.toAbsolutePath().getParent(), outPath.getFileName() + ".", ".tmp");
         List<String> hypotheses = ref == null ? null : new ArrayList<>();
         try (Translator translator = Translator.load(modelDir, options);
-                TextLines lines = in == null ? TextLines.of(System.in, "<stdin>") : TextLines.open(Path.of(in));
-                Writer w = new BufferedWriter(new OutputStreamWriter(
-                        tmp == null ? System.out : Files.newOutputStream(tmp), StandardCharsets.UTF_8))) {
-            long done = 0;
-            long started = System.nanoTime();
-            List<String> buffer = new ArrayList<>();
-            while (true) {
-                buffer.clear();
-                long firstLine = lines.lineNumber() + 1;
-                String l;
-                while (buffer.size() < BUFFER_LINES && (l = lines.next()) != null) {
-                    buffer.add(l);
-                }
-                if (buffer.isEmpty()) {
-                    break;
-                }
-                List<List<Translation>> results = translator.translateNBest(buffer, nbest, i -> System.err.println(
-                        lines.name() + ":" + (firstLine + i) + ": warning: longer than " + options.maxSourceTokens()
-                                + " tokens; truncated (raise --max-source-tokens)"));
-                for (int i = 0; i < results.size(); i++) {
-                    List<Translation> r = results.get(i);
-                    if (nbest > 1) {
-                        for (Translation tr : r) {
-                            w.write((done + i) + " ||| " + tr.text() + " ||| "
-                                    + String.format(Locale.ROOT, "%.4f", tr.score()) + "\n");
-                        }
-                    } else {
-                        w.write(r.get(0).text());
-                        w.write('\n');
-                    }
-                    if (hypotheses != null) {
-                        hypotheses.add(r.get(0).text());
-                    }
-                }
-                done += results.size();
-                if (progress) {
-                    double secs = (System.nanoTime() - started) / 1e9;
-                    System.err.printf(Locale.ROOT, "\rtranslated %d sentences, %.1f sentences/s", done, done / secs);
-                }
+                TextLines lines = in == null ? TextLines.of(System.in, "<stdin>") : TextLines.open(Path.of(in))) {
+            if (outPath == null) {
+                Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+                translateAll(translator, options, lines, w, hypotheses, false, null);
+                w.flush();
+            } else {
+                // written to a temporary file, fsynced and renamed over -o at the end: a run that fails or is
+                // killed leaves no partial output and an earlier file intact
+                AtomicFiles.write(outPath, stream -> {
+                    Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                    translateAll(translator, options, lines, w, hypotheses, progress, outPath);
+                    w.flush();
+                });
             }
-            w.flush();
-            if (progress) {
-                System.err.printf(Locale.ROOT, ", peak RSS %d MiB%n", PeakMemory.peakRssBytes() >> 20);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
-            throw e;
-        }
-        if (tmp != null) {
-            Files.move(tmp, outPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         if (ref != null) {
             Scores.print(Path.of(ref), hypotheses, System.err);
         }
         return 0;
+    }
+
+    /** Translates every line of {@code lines} into {@code w}; collects the best hypotheses when asked. */
+    private static void translateAll(Translator translator, TranslatorOptions options, TextLines lines, Writer w,
+            List<String> hypotheses, boolean progress, Path outPath) throws IOException {
+        int nbest = options.search().nbest();
+        long done = 0;
+        long started = System.nanoTime();
+        List<String> buffer = new ArrayList<>();
+        while (true) {
+            buffer.clear();
+            long firstLine = lines.lineNumber() + 1;
+            String l;
+            while (buffer.size() < BUFFER_LINES && (l = lines.next()) != null) {
+                buffer.add(l);
+            }
+            if (buffer.isEmpty()) {
+                break;
+            }
+            List<List<Translation>> results = translator.translateNBest(buffer, nbest, i -> System.err.println(
+                    lines.name() + ":" + (firstLine + i) + ": warning: longer than " + options.maxSourceTokens()
+                            + " tokens; truncated (raise --max-source-tokens)"));
+            for (int i = 0; i < results.size(); i++) {
+                List<Translation> r = results.get(i);
+                if (nbest > 1) {
+                    for (Translation tr : r) {
+                        w.write((done + i) + " ||| " + tr.text() + " ||| "
+                                + String.format(Locale.ROOT, "%.4f", tr.score()) + "\n");
+                    }
+                } else {
+                    w.write(r.get(0).text());
+                    w.write('\n');
+                }
+                if (hypotheses != null) {
+                    hypotheses.add(r.get(0).text());
+                }
+            }
+            done += results.size();
+            if (outPath != null) {
+                w.flush();
+                TestHooks.reached("translate.output", outPath); // part of the output written, -o not yet replaced
+            }
+            if (progress) {
+                double secs = (System.nanoTime() - started) / 1e9;
+                System.err.printf(Locale.ROOT, "\rtranslated %d sentences, %.1f sentences/s", done, done / secs);
+            }
+        }
+        if (progress) {
+            System.err.printf(Locale.ROOT, ", peak RSS %d MiB%n", PeakMemory.peakRssBytes() >> 20);
+        }
     }
 }

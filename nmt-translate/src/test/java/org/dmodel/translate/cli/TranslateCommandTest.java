@@ -1,7 +1,6 @@
 package org.dmodel.translate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -57,7 +56,8 @@ class TranslateCommandTest {
         assertEquals("", got.get(1));
         assertTrue(r.err().contains(in + ":8: warning: longer than 64 tokens; truncated"), r.err());
         try (var s = Files.list(dir)) {
-            assertFalse(s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary left behind");
+            assertEquals(List.of("in.txt", "out.txt"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary left behind");
         }
     }
 
@@ -106,6 +106,10 @@ class TranslateCommandTest {
         assertTrue(r.status() != 0);
         assertTrue(r.err().contains(in + ":2: invalid UTF-8"), r.err());
         assertEquals("previous output\n", Files.readString(out), "a failed run never corrupts the old output");
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("bad.txt", "out.txt"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the failed run's temporary file is deleted");
+        }
     }
 
     @Test
