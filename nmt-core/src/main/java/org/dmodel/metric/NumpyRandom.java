@@ -2,7 +2,8 @@ package org.dmodel.metric;
 
 /**
  * The random draws of {@code numpy.random.default_rng(seed).choice(n, size=(k, n))}, which sacreBLEU uses
- * for bootstrap resampling, reproduced so that our resamples are the very ones sacreBLEU draws: numpy's
+ * for bootstrap resampling, and of {@code integers(2, size=..., dtype=bool)}, its approximate randomization's
+ * coin flips, reproduced so that our resamples are the very ones sacreBLEU draws: numpy's
  * {@code SeedSequence} (pool of four 32-bit words, hash-mixed) seeds a PCG64 generator (128-bit LCG with
  * XSL-RR output), whose 64-bit outputs are split into two 32-bit halves (low first) and mapped to
  * {@code [0, n)} by Lemire's multiply-and-reject method. Checked against numpy 2.4 in the tests. Not
@@ -62,6 +63,27 @@ final class NumpyRandom {
             }
         }
         return (int) (m >>> MASK32_BITS);
+    }
+
+    /**
+     * {@code count} draws of {@code integers(2, size=count, dtype=bool)}, as sacreBLEU's approximate
+     * randomization makes them: numpy takes one 32-bit word per 32 draws and uses its bits low first.
+     */
+    boolean[] bits(int count) {
+        boolean[] out = new boolean[count];
+        int word = 0;
+        int left = 0;
+        for (int i = 0; i < count; i++) {
+            if (left == 0) {
+                word = nextInt();
+                left = 31;
+            } else {
+                word >>>= 1;
+                left--;
+            }
+            out[i] = (word & 1) != 0;
+        }
+        return out;
     }
 
     /** The next 64-bit output (numpy's {@code random_raw}). */

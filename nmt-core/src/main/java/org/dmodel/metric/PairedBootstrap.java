@@ -18,7 +18,10 @@ import java.util.List;
  * Stateless and thread-safe.
  */
 public final class PairedBootstrap {
-    /** A system's result in the paired test: its score, bootstrap mean and interval, and p-value. */
+    /**
+     * A system's result in a paired test: its score, bootstrap mean and interval (null where the test
+     * estimates none, as {@link ApproximateRandomization}), and p-value (NaN for the baseline).
+     */
     public record Result(Score score, Confidence confidence, double pValue) {
     }
 

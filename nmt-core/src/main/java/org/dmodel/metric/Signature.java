@@ -43,8 +43,17 @@ public final class Signature {
 
     /** This signature with sacreBLEU's {@code bs:N|seed:S} fields after {@code nrefs}. */
     public Signature withBootstrap(int resamples, long seed) {
+        return withTest("bs", resamples, seed);
+    }
+
+    /** This signature with sacreBLEU's {@code ar:N|seed:S} fields (approximate randomization) after {@code nrefs}. */
+    public Signature withRandomization(int trials, long seed) {
+        return withTest("ar", trials, seed);
+    }
+
+    private Signature withTest(String name, int samples, long seed) {
         List<Field> h = new ArrayList<>(head.subList(0, 1));
-        h.add(new Field("bs", "bs", Integer.toString(resamples)));
+        h.add(new Field(name, name, Integer.toString(samples)));
         h.add(new Field("seed", "rs", Long.toString(seed)));
         return new Signature(h, metricFields);
     }

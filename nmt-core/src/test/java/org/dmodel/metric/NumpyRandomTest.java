@@ -27,6 +27,22 @@ class NumpyRandomTest {
         assertArrayEquals(new int[][] {{3, 1, 3, 1, 1}, {3, 3, 3, 4, 1}}, PairedBootstrap.resampleIndices(5, 2, 12345));
     }
 
+    @Test
+    void coinFlipsEqualNumpysAndTheStreamGoesOn() {
+        // r = np.random.default_rng(12345); r.integers(2, size=(2, 20), dtype=bool); then r.choice(7, size=5)
+        NumpyRandom rng = new NumpyRandom(12345);
+        StringBuilder bits = new StringBuilder();
+        for (boolean b : rng.bits(40)) {
+            bits.append(b ? '1' : '0');
+        }
+        assertEquals("1011100110000011111111110100110110110001", bits.toString());
+        int[] next = new int[5];
+        for (int j = 0; j < next.length; j++) {
+            next[j] = rng.below(7);
+        }
+        assertArrayEquals(new int[] {5, 2, 1, 5, 4}, next);
+    }
+
     private static int[][] choice(int n, int rows, int cols) {
         NumpyRandom rng = new NumpyRandom(12345);
         int[][] out = new int[rows][cols];

@@ -14,6 +14,7 @@ import org.dmodel.cli.CommandLineTool;
 import org.dmodel.cli.OptionTable;
 import org.dmodel.cli.UsageException;
 import org.dmodel.io.TextLines;
+import org.dmodel.metric.ApproximateRandomization;
 import org.dmodel.metric.Bleu;
 import org.dmodel.metric.Chrf;
 import org.dmodel.metric.Confidence;
@@ -32,9 +33,10 @@ import org.dmodel.metric.tokenize.Tokenizers;
  * can replace the other: {@code nmt-score REF [REF ...] -i HYP -m bleu chrf ter --format json -w 2}.
  * Hypotheses come from {@code -i} (several files: one system each) or from stdin (tab-separated columns: one
  * system each). Corpus scores print as sacreBLEU's JSON (default) or text line; {@code -sl} prints one text
- * line per sentence; {@code --confidence} adds bootstrap intervals and {@code --paired-bs} compares systems
- * with the first, all with sacreBLEU's seed 12345. Files are read as strict UTF-8, split on {@code \n} only,
- * with trailing whitespace removed, as sacreBLEU reads them ({@code .gz} files are decompressed).
+ * line per sentence; {@code --confidence} adds bootstrap intervals, and {@code --paired-bs} (bootstrap) or
+ * {@code --paired-ar} (approximate randomization) compares systems with the first, all with sacreBLEU's seed
+ * 12345. Files are read as strict UTF-8, split on {@code \n} only, with trailing whitespace removed, as
+ * sacreBLEU reads them ({@code .gz} files are decompressed).
  */
 public final class ScoreCommand extends CommandLineTool {
     private static final List<String> METRICS = List.of("bleu", "chrf", "ter");
@@ -78,6 +80,8 @@ public final class ScoreCommand extends CommandLineTool {
                 .value("confidence-n", "cin", "N", "1000", "bootstrap resamples for --confidence")
                 .flag("paired-bs", "pbs", "paired bootstrap test of each system against the first (seed 12345)")
                 .value("paired-bs-n", "pbsn", "N", "1000", "bootstrap resamples for --paired-bs")
+                .flag("paired-ar", "par", "paired approximate randomization test of each system against the first (seed 12345)")
+                .value("paired-ar-n", "parn", "N", "10000", "trials for --paired-ar")
                 .flag("quiet", "q", "no informational messages")
                 .flag("short", "sh", "abbreviated signatures")
                 .flag("score-only", "b", "print the score only")
@@ -98,7 +102,11 @@ public final class ScoreCommand extends CommandLineTool {
             throw new UsageException("--format " + format + ": use json or text.");
         }
         boolean sentenceLevel = t.has(cmd, "sentence-level");
-        boolean paired = t.has(cmd, "paired-bs");
+        boolean pairedAr = t.has(cmd, "paired-ar");
+        boolean paired = t.has(cmd, "paired-bs") || pairedAr;
+        if (pairedAr && t.has(cmd, "paired-bs")) {
+            throw new UsageException("--paired-bs and --paired-ar exclude each other; ask for one test.");
+        }
         boolean confidence = t.has(cmd, "confidence");
         int width = whole(cmd, t, "width", 0);
         boolean scoreOnly = t.has(cmd, "score-only");
@@ -184,13 +192,17 @@ public final class ScoreCommand extends CommandLineTool {
             out.print(singleSystemOutput(results, format.equals("json")));
         } else {
             MultiSystemReport report = new MultiSystemReport(sysNames, width, shortSig);
-            int resamples = whole(cmd, t, "paired-bs-n", 1);
+            int resamples = whole(cmd, t, pairedAr ? "paired-ar-n" : "paired-bs-n", 1);
             for (Metric metric : metrics) {
                 List<Statistics> stats = new ArrayList<>();
                 for (List<String> sys : systems) {
                     stats.add(metric.statistics(sys, refs));
                 }
-                if (paired) {
+                if (pairedAr) {
+                    List<PairedBootstrap.Result> res = ApproximateRandomization.pairedTest(metric, stats.get(0),
+                            stats.subList(1, stats.size()), resamples, Signature.BOOTSTRAP_SEED);
+                    report.addPaired(res, metric.signature(nRefs).withRandomization(resamples, Signature.BOOTSTRAP_SEED));
+                } else if (paired) {
                     List<PairedBootstrap.Result> res = PairedBootstrap.pairedTest(metric, stats.get(0),
                             stats.subList(1, stats.size()), resamples, Signature.BOOTSTRAP_SEED);
                     report.addPaired(res, metric.signature(nRefs).withBootstrap(resamples, Signature.BOOTSTRAP_SEED));
@@ -202,7 +214,13 @@ public final class ScoreCommand extends CommandLineTool {
                     report.addScores(scores, metric.signature(nRefs));
                 }
             }
-            out.print(format.equals("json") ? report.json() : report.text(paired, resamples));
+            String test = null;
+            if (pairedAr) {
+                test = "approximate randomization test with " + resamples + " trials";
+            } else if (paired) {
+                test = "bootstrap resampling test with " + resamples + " resampling trials";
+            }
+            out.print(format.equals("json") ? report.json() : report.text(test));
         }
         out.flush();
         return 0;
@@ -398,11 +416,12 @@ public final class ScoreCommand extends CommandLineTool {
                         sb.append(ScoreFormat.quote(ScoreFormat.fixed(scores.get(m).get(s).score(), width)));
                     } else {
                         PairedBootstrap.Result r = paired.get(m).get(s);
+                        Confidence c = r.confidence();
                         sb.append("{\n            \"score\": ").append(ScoreFormat.pythonRepr(r.score().score()))
                                 .append(",\n            \"p_value\": ")
                                 .append(Double.isNaN(r.pValue()) ? "null" : ScoreFormat.pythonRepr(r.pValue()))
-                                .append(",\n            \"mean\": ").append(ScoreFormat.pythonRepr(r.confidence().mean()))
-                                .append(",\n            \"ci\": ").append(ScoreFormat.pythonRepr(r.confidence().halfWidth()))
+                                .append(",\n            \"mean\": ").append(c == null ? "null" : ScoreFormat.pythonRepr(c.mean()))
+                                .append(",\n            \"ci\": ").append(c == null ? "null" : ScoreFormat.pythonRepr(c.halfWidth()))
                                 .append("\n        }");
                     }
                 }
@@ -411,8 +430,12 @@ public final class ScoreCommand extends CommandLineTool {
             return sb.append("]\n").toString();
         }
 
-        /** A plain table (sacreBLEU draws a box table), then the signatures. */
-        String text(boolean isPaired, int resamples) {
+        /**
+         * A plain table (sacreBLEU draws a box table), then the signatures.
+         *
+         * @param test the paired test, as its header names it after "Paired ", or null
+         */
+        String text(String test) {
             List<List<String>> cols = new ArrayList<>();
             List<String> header = new ArrayList<>(List.of("System"));
             cols.add(names);
@@ -423,9 +446,11 @@ public final class ScoreCommand extends CommandLineTool {
                         col.add(ScoreFormat.fixed(scores.get(m).get(s).score(), width));
                     } else {
                         PairedBootstrap.Result r = paired.get(m).get(s);
-                        String cell = ScoreFormat.fixed(r.score().score(), width) + " ("
-                                + ScoreFormat.fixed(r.confidence().mean(), width) + " ± "
-                                + ScoreFormat.fixed(r.confidence().halfWidth(), width) + ")";
+                        String cell = ScoreFormat.fixed(r.score().score(), width);
+                        if (r.confidence() != null) {
+                            cell += " (" + ScoreFormat.fixed(r.confidence().mean(), width) + " ± "
+                                    + ScoreFormat.fixed(r.confidence().halfWidth(), width) + ")";
+                        }
                         if (!Double.isNaN(r.pValue())) {
                             cell += String.format(Locale.ROOT, " (p = %s)%s", ScoreFormat.fixed(r.pValue(), 4),
                                     r.pValue() <= 0.05 ? "*" : "");
@@ -433,7 +458,8 @@ public final class ScoreCommand extends CommandLineTool {
                         col.add(cell);
                     }
                 }
-                header.add(metricNames.get(m) + (paired.isEmpty() ? "" : " (μ ± 95% CI)"));
+                boolean bootstrap = !paired.isEmpty() && paired.get(m).get(0).confidence() != null;
+                header.add(metricNames.get(m) + (bootstrap ? " (μ ± 95% CI)" : ""));
                 cols.add(col);
             }
             int[] widths = new int[cols.size()];
@@ -453,8 +479,8 @@ public final class ScoreCommand extends CommandLineTool {
                 appendRow(sb, row, widths);
             }
             sb.append('\n');
-            if (isPaired) {
-                String msg = "Paired bootstrap resampling test with " + resamples + " resampling trials";
+            if (test != null) {
+                String msg = "Paired " + test;
                 sb.append("-".repeat(msg.length())).append('\n').append(msg).append('\n')
                         .append("-".repeat(msg.length())).append('\n')
                         .append(" - Each system is compared to the baseline (first row). p-values < 0.05 are marked with \"*\".\n\n");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,6 +130,23 @@ class ScoreCommandTest {
         assertEquals("Baseline: " + a, systems.get(0).getAsJsonObject().get("system").getAsString());
         assertTrue(systems.get(0).getAsJsonObject().getAsJsonObject("BLEU").get("p_value").isJsonNull());
         assertEquals(100.0, systems.get(1).getAsJsonObject().getAsJsonObject("BLEU").get("score").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void approximateRandomizationGivesPValuesWithoutIntervals() throws IOException {
+        Path ref = write("ref.txt", "the cat sat on the mat\nhello world\nan apple a day\n");
+        Path a = write("a.txt", "the cat sat on a mat\nhello there world\nan apple each day\n");
+        Path b = write("b.txt", "the cat sat on the mat\nhello world\nan apple a day\n");
+        CommandRun run = run(null, ref.toString(), "-i", a.toString(), b.toString(), "--paired-ar", "-parn", "100");
+        assertEquals(0, run.status(), run.err());
+        JsonObject system = JsonParser.parseString(run.out()).getAsJsonArray().get(1).getAsJsonObject().getAsJsonObject("BLEU");
+        assertTrue(system.get("mean").isJsonNull(), run.out());
+        double p = system.get("p_value").getAsDouble();
+        assertTrue(p > 0 && p <= 1, run.out());
+        CommandRun text = run(null, ref.toString(), "-i", a.toString(), b.toString(), "--paired-ar", "-parn", "100",
+                "--format", "text");
+        assertTrue(text.out().contains(" - BLEU       nrefs:1|ar:100|seed:12345|case:mixed|"), text.out());
+        assertEquals(2, run(null, ref.toString(), "-i", a.toString(), b.toString(), "--paired-ar", "--paired-bs").status());
     }
 
     private Path copyCase(String c) throws IOException {
