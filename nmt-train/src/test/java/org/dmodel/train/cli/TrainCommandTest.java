@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.nn.Parameter;
 import com.google.gson.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.dmodel.io.LoadedModel;
 import org.dmodel.io.ModelDirectory;
@@ -35,7 +32,6 @@ class TrainCommandTest {
     @TempDir
     static Path data;
     static Path train;
-    static Path valid;
 
     @TempDir
     Path work;
@@ -43,16 +39,11 @@ class TrainCommandTest {
     @BeforeAll
     static void corpus() throws IOException {
         train = TrainingFixtures.reverseTask(data, "train", 600, 1);
-        valid = TrainingFixtures.reverseTask(data, "valid", 40, 2);
     }
 
     /** Runs nmt-train with the common options plus {@code extra}; returns status and output. */
     static CommandRun train(Path saveDir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--train", train.toString(), "--src-lang", "en", "--tgt-lang", "de",
-                "--spm", TrainingFixtures.SPM.toString(), "--save-dir", saveDir.toString(), "--preset", "tiny",
-                "--max-tokens", "400", "--lr", "3e-3", "--warmup-steps", "5", "--log-every", "1", "--seed", "7"));
-        args.addAll(List.of(extra));
-        return CommandRun.of(new TrainCommand(), args.toArray(String[]::new));
+        return TrainingFixtures.tinyRun(train, saveDir, extra);
     }
 
     static double[] losses(Path saveDir) throws IOException {
