@@ -57,8 +57,8 @@ echo "== train ($ARCH, attention $ATTENTION, preset $PRESET, $BUDGET_MINUTES min
 
 # The best checkpoint (by validation BLEU) becomes the model directory; swap it in atomically.
 rm -rf "$QUICKSTART_DIR/model.tmp"
+# Copied whole: its manifest lists (and checksums) the trainer state too, so nothing may be left out.
 cp -r "$QUICKSTART_DIR/train/checkpoint_best" "$QUICKSTART_DIR/model.tmp"
-rm -f "$QUICKSTART_DIR/model.tmp/trainer-state.json" "$QUICKSTART_DIR/model.tmp/optimizer.bin"
 rm -rf "$QUICKSTART_DIR/model.old"
 [ ! -e "$QUICKSTART_DIR/model" ] || mv "$QUICKSTART_DIR/model" "$QUICKSTART_DIR/model.old"
 mv "$QUICKSTART_DIR/model.tmp" "$QUICKSTART_DIR/model"
