@@ -167,14 +167,30 @@ public abstract class Attention extends ModelPart {
                                               RotaryEmbedding.Angles angles, boolean training);
 
     /**
-     * Kᵀ (·, G, d_h, t) and V (·, G, t, d_h) from cache tensors. Whatever this makes (results and temporaries) belongs
-     * to {@code owner}, also when the cache tensors are a decoding cache's: a step's keys then go with the step's
-     * manager instead of piling up in the cache's until the whole batch is decoded.
+     * The segment to attend over, from the tensors {@link #cacheTensors} made. Whatever this makes (results and
+     * temporaries) belongs to {@code owner}.
      */
-    protected abstract NDArray[] keysValues(ParameterStore ps, NDArray[] cacheTensors, NDManager owner,
-                                            boolean training);
+    protected abstract KeyValueSegment segment(ParameterStore ps, NDArray[] tensors, NDManager owner,
+                                               boolean training);
 
-    /** Time axis of each cache tensor. */
+    /**
+     * The tensors a decoding cache keeps of {@link #cacheTensors}' output; the identity unless the variant keeps
+     * its cache in a layout of its own. Each result's time axis is the one {@link #cacheTimeAxes} gives.
+     */
+    protected NDArray[] cacheLayout(NDArray[] tensors) {
+        return tensors;
+    }
+
+    /**
+     * The segment to attend over from a decoding cache's tensors ({@link #cacheLayout}); by default
+     * {@link #segment}. Whatever this makes belongs to {@code owner}, not to the cache's manager: a step's
+     * temporaries then go with the step instead of piling up in the cache until the whole batch is decoded.
+     */
+    protected KeyValueSegment cachedSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
+        return segment(ps, cached, owner, false);
+    }
+
+    /** Time axis of each tensor a decoding cache keeps. */
     protected abstract int[] cacheTimeAxes();
 
     /** Factor on the attention output before the output projection (TPA: 1/R_V); 1 for none. */
@@ -213,12 +229,12 @@ public abstract class Attention extends ModelPart {
             cached = cacheTensors(ps, parts.get(1), rope, angles, training);
         }
         if (fill != null) {
-            fill.setShared(cached);
+            fill.setShared(cacheLayout(cached));
         }
-        NDArray[] kv = keysValues(ps, cached, x.getManager(), training);
-        NDArray o = Attend.attend(q, null, null, null, kv[0], kv[1], mask, 1, attentionDropout, training);
+        KeyValueSegment kv = segment(ps, cached, x.getManager(), training);
+        NDArray o = Attend.attend(q, null, null, kv, mask, 1, attentionDropout, training);
         if (probe != null) {
-            probe.record(Attend.probabilities(q, kv[0], mask), headInputs(ps, o, x, training), mask,
+            probe.record(kv.scores(q, mask, 1).softmax(-1), headInputs(ps, o, x, training), mask,
                     output.weight(ps, x.getDevice()));
         }
         return finish(ps, o, x, training);
@@ -230,7 +246,7 @@ public abstract class Attention extends ModelPart {
      * @param memory encoder output (B, S, d)
      */
     public void encodeMemory(ParameterStore ps, NDArray memory, AttentionCache cache) {
-        cache.setShared(cacheTensors(ps, keyValue.apply(ps, memory, false), null, null, false));
+        cache.setShared(cacheLayout(cacheTensors(ps, keyValue.apply(ps, memory, false), null, null, false)));
     }
 
     /**
@@ -250,13 +266,12 @@ public abstract class Attention extends ModelPart {
         } else {
             NDList parts = split(fused.apply(ps, x, false), queryWidth);
             q = queries(ps, parts.get(0), rope, angles, false);
-            cache.append(cacheTensors(ps, parts.get(1), rope, angles, false));
+            cache.append(cacheLayout(cacheTensors(ps, parts.get(1), rope, angles, false)));
         }
         NDManager stepOwner = x.getManager();
-        NDArray[] shared = cache.shared() == null ? null : keysValues(ps, cache.shared(), stepOwner, false);
-        NDArray[] rows = cache.growing() == null ? null : keysValues(ps, cache.growing(), stepOwner, false);
-        NDArray o = Attend.attend(q, shared == null ? null : shared[0], shared == null ? null : shared[1], sharedMask,
-                rows == null ? null : rows[0], rows == null ? null : rows[1], null, beam, 0f, false);
+        KeyValueSegment shared = cache.shared() == null ? null : cachedSegment(ps, cache.shared(), stepOwner);
+        KeyValueSegment rows = cache.growing() == null ? null : cachedSegment(ps, cache.growing(), stepOwner);
+        NDArray o = Attend.attend(q, shared, sharedMask, rows, null, beam, 0f, false);
         return finish(ps, o, x, false);
     }
 

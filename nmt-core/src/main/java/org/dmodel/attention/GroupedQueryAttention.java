@@ -61,8 +61,8 @@ public final class GroupedQueryAttention extends Attention {
     }
 
     @Override
-    protected NDArray[] keysValues(ParameterStore ps, NDArray[] cached, NDManager owner, boolean training) {
-        return cached; // stored as Kᵀ and V: nothing to make
+    protected KeyValueSegment segment(ParameterStore ps, NDArray[] tensors, NDManager owner, boolean training) {
+        return new MaterializedSegment(tensors[0], tensors[1]); // made as Kᵀ and V: nothing to compute
     }
 
     @Override

@@ -13,12 +13,14 @@ import org.dmodel.engine.TorchArrays;
  * projection; queries are factorized the same way (rank R_Q) or, in the K/V-only variant, come from an
  * ordinary projection. RoPE rotates the B factors of queries and keys, so the cached B_K is final.
  *
- * <p>Caches the factors A_K (·, t, h, R_K), B_K (·, t, R_K, d_h), A_V (·, t, h, R_V), B_V (·, t, R_V, d_h):
- * (R_K + R_V)(h + d_h) elements per position. Keys and values are materialized from the factors with one
- * small batched matmul each (A (h, R) × B (R, d_h) per position), then attended as in MHA. The 1/R_Q and 1/R_K
- * factors are folded into the query scale, 1/R_V into the output. Normalized (nGPT): the materialized queries and
- * keys are normalized per head (the 1/R_Q and 1/R_K factors then drop out); keys are normalized each time they
- * are materialized from the cached factors. Thread-safe once initialized.
+ * <p>Caches the factors A_K, B_K, A_V, B_V: (R_K + R_V)(h + d_h) elements per position. Decoding attends on
+ * the cached factors without materializing keys and values ({@link FactoredSegment}, which also fixes the cache
+ * layout); whole sequences (training, encoding) materialize K and V with one small batched matmul each
+ * (A (h, R) × B (R, d_h) per position) and attend as in MHA, where the larger matmuls beat the factor path. The
+ * 1/R_Q and 1/R_K factors are folded into the query scale, 1/R_V into the output. Normalized (nGPT): the
+ * materialized queries and keys are normalized per head (the 1/R_Q and 1/R_K factors then drop out); a key's
+ * normalization needs the key itself, so a normalized module caches the factors as A_K (·, t, h, R_K),
+ * B_K (·, t, R_K, d_h), A_V, B_V and materializes them at every decoding step. Thread-safe once initialized.
  */
 public final class TensorProductAttention extends Attention {
     private final AttentionSpec.Tpa spec;
@@ -95,14 +97,41 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected NDArray[] keysValues(ParameterStore ps, NDArray[] c, NDManager owner, boolean training) {
+    protected KeyValueSegment segment(ParameterStore ps, NDArray[] c, NDManager owner, boolean training) {
         NDArray k = ownedBy(owner, c[0].matMul(c[1])); // (·, t, h, d_h); later ops follow their first operand
         if (normalized()) {
             k = normalizeKeys(ps, k, training);
         }
         NDArray keys = k.transpose(0, 2, 3, 1);                                     // Kᵀ (·, h, d_h, t)
         NDArray values = ownedBy(owner, c[2].matMul(c[3])).transpose(0, 2, 1, 3); // (·, t, h, d_h) → V (·, h, t, d_h)
-        return new NDArray[] {keys, values};
+        return new MaterializedSegment(keys, values);
+    }
+
+    /** {@link FactoredSegment}'s layout for a standard module; a normalized one keeps the factors as made. */
+    @Override
+    protected NDArray[] cacheLayout(NDArray[] c) {
+        if (normalized()) {
+            return c;
+        }
+        long b = c[0].getShape().get(0);
+        long n = c[0].getShape().get(1);
+        return new NDArray[] {
+                headWeights(c[0], b, n),                                    // A_K (B, 1, h, 1, n, R_K)
+                c[1].reshape(b, n * spec.rankK(), headDim).transpose(0, 2, 1), // B_Kᵀ (B, d_h, n·R_K)
+                headWeights(c[2], b, n),                                    // A_V (B, 1, h, 1, n, R_V)
+                c[3].reshape(b, n * spec.rankV(), headDim)};                // B_V (B, n·R_V, d_h)
+    }
+
+    /** A (B, n, h, R) → (B, 1, h, 1, n, R); one call for a decoding step's single position. */
+    private NDArray headWeights(NDArray a, long b, long n) {
+        NDArray byHead = n == 1 ? a : a.transpose(0, 2, 1, 3);
+        return byHead.reshape(b, 1, heads, 1, n, a.getShape().get(3));
+    }
+
+    @Override
+    protected KeyValueSegment cachedSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
+        return normalized() ? segment(ps, cached, owner, false)
+                : new FactoredSegment(cached[0], cached[1], cached[2], cached[3]);
     }
 
     private static NDArray ownedBy(NDManager owner, NDArray a) {
@@ -112,7 +141,7 @@ public final class TensorProductAttention extends Attention {
 
     @Override
     protected int[] cacheTimeAxes() {
-        return new int[] {1, 1, 1, 1};
+        return normalized() ? new int[] {1, 1, 1, 1} : new int[] {4, 2, 4, 1};
     }
 
     @Override

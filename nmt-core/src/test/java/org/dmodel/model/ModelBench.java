@@ -15,12 +15,15 @@ import java.util.Random;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.config.ModelOptions;
 import org.dmodel.config.Presets;
+import org.dmodel.engine.Engines;
 import org.dmodel.search.DecoderState;
 
 /**
  * Speed of the models (not a test): forward + backward ms per 4096-token batch (64 × (32 source + 32 target))
  * for the {@code small} preset, both architectures, per attention type; decoding ms per step at batch 1 and 32
- * (32-token sources, 64 steps, fixed tokens); and TPA's factor product as matMul vs broadcast-multiply-sum.
+ * (32-token sources, 64 steps, random tokens, autograd off as in {@code nmt-translate}), with the arrays one step
+ * creates at batch 1 (each is the result of one native tensor operation called through JNI, so this counts the
+ * calls whose fixed cost decides batch-1 speed).
  *
  * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1
  * -cp <test classpath> org.dmodel.model.ModelBench [--steps 6] [--warmup 2] [--specs mha,gqa:2,tpa:6/2/2]}.
@@ -43,9 +46,8 @@ public final class ModelBench {
             }
         }
         Engine.getInstance().setRandomSeed(1);
-        factorProduct();
-        System.out.printf("%-7s %-12s %10s %14s %13s %14s%n", "arch", "attention", "params", "fwd+bwd ms",
-                "decode b1 ms", "decode b32 ms");
+        System.out.printf("%-7s %-12s %10s %14s %13s %14s %12s%n", "arch", "attention", "params", "fwd+bwd ms",
+                "decode b1 ms", "decode b32 ms", "arrays/step");
         for (String arch : archs.split(",")) {
             for (String spec : specs.split(",")) {
                 ModelConfig c = Presets.of("small")
@@ -54,10 +56,10 @@ public final class ModelBench {
                 try (Model model = Models.newModel(c, Device.cpu())) {
                     Seq2SeqModel block = Models.block(model);
                     double train = trainStep(block, steps, warmup);
-                    double d1 = decodeStep(block, 1, warmup);
-                    double d32 = decodeStep(block, 32, warmup);
-                    System.out.printf("%-7s %-12s %10d %14.1f %13.2f %14.2f%n", arch, spec, ModelSummary.parameters(c),
-                            train, d1, d32);
+                    double[] d1 = decodeStep(block, 1, warmup);
+                    double[] d32 = decodeStep(block, 32, warmup);
+                    System.out.printf("%-7s %-12s %10d %14.1f %13.2f %14.2f %12.0f%n", arch, spec,
+                            ModelSummary.parameters(c), train, d1[0], d32[0], d1[1]);
                 }
             }
         }
@@ -96,8 +98,11 @@ public final class ModelBench {
         return times[times.length / 2];
     }
 
-    /** Mean ms per step over 64 steps with {@code batch} 32-token sources (greedy: beam 1), after warm-up runs. */
-    private static double decodeStep(Seq2SeqModel block, int batch, int warmup) {
+    /**
+     * Mean ms per step over 64 steps with {@code batch} 32-token sources (greedy: beam 1), after warm-up runs, and
+     * the mean number of arrays a step creates.
+     */
+    private static double[] decodeStep(Seq2SeqModel block, int batch, int warmup) {
         Random random = new Random(2);
         int v = block.vocabSize();
         int[][] sources = new int[batch][];
@@ -105,15 +110,20 @@ public final class ModelBench {
             sources[s] = ids(random, 32, v);
         }
         double total = 0;
+        long arrays = 0;
         int runs = 3;
         for (int run = 0; run < warmup + runs; run++) {
-            try (NDManager m = NDManager.newBaseManager(); DecoderState state = block.encode(sources, 1, m)) {
+            try (Engines.GradientsOff off = Engines.gradientsOff(); NDManager m = NDManager.newBaseManager();
+                 DecoderState state = block.encode(sources, 1, m)) {
                 int[] tokens = new int[batch];
                 Arrays.fill(tokens, 2);
                 long t0 = System.nanoTime();
                 for (int t = 0; t < 64; t++) {
                     try (NDManager step = m.newSubManager()) {
                         block.step(state, tokens, step);
+                        if (run >= warmup) {
+                            arrays += step.getManagedArrays().size();
+                        }
                     }
                     for (int r = 0; r < batch; r++) {
                         tokens[r] = 4 + random.nextInt(v - 4);
@@ -124,36 +134,7 @@ public final class ModelBench {
                 }
             }
         }
-        return total / runs;
-    }
-
-    /** TPA's per-position product A (h, R) × B (R, d_h): batched matMul vs broadcast multiply + sum over R. */
-    private static void factorProduct() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray a = m.randomNormal(new Shape(64, 64, 4, 2));
-            NDArray b = m.randomNormal(new Shape(64, 64, 2, 64));
-            for (int round = 0; round < 2; round++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < 50; i++) {
-                    a.matMul(b).close();
-                }
-                long t1 = System.nanoTime();
-                for (int i = 0; i < 50; i++) {
-                    try (NDManager s = m.newSubManager()) {
-                        NDArray a5 = a.expandDims(4);
-                        a5.attach(s);
-                        NDArray b5 = b.expandDims(2);
-                        b5.attach(s);
-                        a5.mul(b5).sum(new int[] {3});
-                    }
-                }
-                long t2 = System.nanoTime();
-                if (round == 1) {
-                    System.out.printf("TPA factor product (64,64,4,2)x(64,64,2,64): matMul %.3f ms, broadcast-mul-sum %.3f ms%n",
-                            (t1 - t0) / 50e6, (t2 - t1) / 50e6);
-                }
-            }
-        }
+        return new double[] {total / runs, arrays / (64.0 * runs)};
     }
 
     private static int[] ids(Random random, int n, int v) {
