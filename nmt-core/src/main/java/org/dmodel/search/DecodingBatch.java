@@ -140,7 +140,7 @@ final class DecodingBatch implements AutoCloseable {
             throw new IllegalStateException("model step returned " + raw.getDataType() + " " + raw.getShape()
                     + ", expected float32 " + expected);
         }
-        return processors.apply(raw, new DecodingStep(position, beamSize, maxLengths, stepManager));
+        return processors.apply(raw, new DecodingStep(position, beamSize, maxLengths, history::prefix, stepManager));
     }
 
     /**

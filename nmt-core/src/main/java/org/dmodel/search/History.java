@@ -30,6 +30,18 @@ final class History {
         return tokens.size();
     }
 
+    /** The tokens of row {@code row} of the last entry, oldest first ({@link #length()} of them). */
+    int[] prefix(int row) {
+        int n = tokens.size();
+        int[] out = new int[n];
+        int r = row;
+        for (int t = n - 1; t >= 0; t--) {
+            out[t] = tokens.get(t)[r];
+            r = parents.get(t)[r];
+        }
+        return out;
+    }
+
     /**
      * Reads back the hypothesis that ends with EOS after row {@code row} of the last entry (any row when
      * nothing is recorded yet: the empty output).

@@ -2,6 +2,7 @@ package org.dmodel.search;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,17 +25,24 @@ interface LogitsProcessor {
     NDArray apply(NDArray logProbs, DecodingStep step);
 
     /**
-     * fairseq's chain for {@code options}: pad and BOS forbidden and the unk penalty subtracted at every step,
-     * EOS forbidden before {@code --min-len}, EOS forced at each sentence's maximum length.
+     * The chain for {@code options}: pad and BOS forbidden and the unk penalty subtracted at every step, the
+     * repetition penalty and the n-gram ban when set, EOS forbidden before {@code --min-len}, EOS forced at each
+     * sentence's maximum length (fairseq's order: the length rules come last and win).
      *
      * @param manager owns the chain's constant masks; close it after the search
      * @throws IllegalArgumentException if a special id is outside the vocabulary
      */
     static LogitsProcessor standard(SearchOptions options, int vocabSize, NDManager manager) {
-        List<LogitsProcessor> chain = List.of(
-                new TokenBias(options.specialIds(), options.unkPenalty(), vocabSize, manager),
-                new MinLength(options.minLen(), options.specialIds().eos(), vocabSize, manager),
-                new MaxLength(options.specialIds().eos(), vocabSize, manager));
+        List<LogitsProcessor> chain = new ArrayList<>();
+        chain.add(new TokenBias(options.specialIds(), options.unkPenalty(), vocabSize, manager));
+        if (options.repetitionPenalty() != 1.0) {
+            chain.add(new RepetitionPenalty(options.repetitionPenalty()));
+        }
+        if (options.noRepeatNgramSize() > 0) {
+            chain.add(new NoRepeatNgram(options.noRepeatNgramSize()));
+        }
+        chain.add(new MinLength(options.minLen(), options.specialIds().eos(), vocabSize, manager));
+        chain.add(new MaxLength(options.specialIds().eos(), vocabSize, manager));
         return (logProbs, step) -> {
             NDArray adjusted = logProbs;
             for (LogitsProcessor processor : chain) {

@@ -28,6 +28,12 @@ import org.dmodel.text.SpecialIds;
  *       whose probability reaches P (nucleus sampling); applied after {@code topK} when both are set.
  *   <li>{@code seed} ({@code --seed}, 1): sampling seed; each sentence's draws depend only on the seed and
  *       that sentence's source tokens, never on the rest of the batch.
+ *   <li>{@code noRepeatNgramSize} ({@code --no-repeat-ngram-size}, 0 = off): no hypothesis contains the same
+ *       n-gram of output tokens twice (fairseq's option): a token that would complete an n-gram already in the
+ *       hypothesis is forbidden.
+ *   <li>{@code repetitionPenalty} ({@code --repetition-penalty}, 1 = off): θ; the log-probability of every token
+ *       already in the hypothesis is multiplied by θ (log p ≤ 0, so θ &gt; 1 makes repeats less likely), without
+ *       renormalizing, as CTranslate2's penalty on scores (Keskar et al. 2019 divide logits by θ).
  *   <li>{@code specialIds} (from the model's vocabulary, {@link SpecialIds#DEFAULT}): pad, unk, bos, eos.
  * </ul>
  *
@@ -48,11 +54,13 @@ public record SearchOptions(
         int topK,
         double topP,
         long seed,
+        int noRepeatNgramSize,
+        double repetitionPenalty,
         SpecialIds specialIds) {
 
     /** fairseq's defaults: beam 5, lenpen 1, max length 0·n + 200, min length 1, 1-best, no unk penalty. */
     public static final SearchOptions DEFAULTS =
-            new SearchOptions(5, 1.0, 0.0, 200, 1, 1, 0.0, false, 1.0, 0, 1.0, 1L, SpecialIds.DEFAULT);
+            new SearchOptions(5, 1.0, 0.0, 200, 1, 1, 0.0, false, 1.0, 0, 1.0, 1L, 0, 1.0, SpecialIds.DEFAULT);
 
     /** Checks each field on its own; see {@link #checkConsistent()} for the rules between fields. */
     public SearchOptions {
@@ -67,6 +75,9 @@ public record SearchOptions(
                 "--temperature must be a finite number > 0, got " + temperature);
         require(topK >= 0, "--top-k must be >= 0 (0 turns it off), got " + topK);
         require(topP > 0 && topP <= 1, "--top-p must be in (0, 1] (1 turns it off), got " + topP);
+        require(noRepeatNgramSize >= 0, "--no-repeat-ngram-size must be >= 0 (0 turns it off), got " + noRepeatNgramSize);
+        require(Double.isFinite(repetitionPenalty) && repetitionPenalty > 0,
+                "--repetition-penalty must be a finite number > 0 (1 turns it off), got " + repetitionPenalty);
         Objects.requireNonNull(specialIds, "specialIds");
     }
 
@@ -100,73 +111,85 @@ public record SearchOptions(
     /** A copy with {@code --beam} changed. */
     public SearchOptions withBeam(int value) {
         return new SearchOptions(value, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --lenpen} changed. */
     public SearchOptions withLenpen(double value) {
         return new SearchOptions(beam, value, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --max-len-a} and {@code --max-len-b} changed. */
     public SearchOptions withMaxLen(double a, int b) {
         return new SearchOptions(beam, lenpen, a, b, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --min-len} changed. */
     public SearchOptions withMinLen(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, value, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --nbest} changed. */
     public SearchOptions withNbest(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, value, unkPenalty, sampling,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --unk-penalty} changed. */
     public SearchOptions withUnkPenalty(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, value, sampling,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --sampling} switched on or off. */
     public SearchOptions withSampling(boolean value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, value,
-                temperature, topK, topP, seed, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --temperature} changed. */
     public SearchOptions withTemperature(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                value, topK, topP, seed, specialIds);
+                value, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --top-k} changed. */
     public SearchOptions withTopK(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, value, topP, seed, specialIds);
+                temperature, value, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --top-p} changed. */
     public SearchOptions withTopP(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, value, seed, specialIds);
+                temperature, topK, value, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
     }
 
     /** A copy with {@code --seed} changed. */
     public SearchOptions withSeed(long value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, value, specialIds);
+                temperature, topK, topP, value, noRepeatNgramSize, repetitionPenalty, specialIds);
+    }
+
+    /** A copy with {@code --no-repeat-ngram-size} changed. */
+    public SearchOptions withNoRepeatNgramSize(int value) {
+        return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
+                temperature, topK, topP, seed, value, repetitionPenalty, specialIds);
+    }
+
+    /** A copy with {@code --repetition-penalty} changed. */
+    public SearchOptions withRepetitionPenalty(double value) {
+        return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
+                temperature, topK, topP, seed, noRepeatNgramSize, value, specialIds);
     }
 
     /** A copy with the vocabulary's special ids. */
     public SearchOptions withSpecialIds(SpecialIds value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, value);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, value);
     }
 
     private static void require(boolean condition, String message) {

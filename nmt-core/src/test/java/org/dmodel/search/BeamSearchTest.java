@@ -156,6 +156,34 @@ class BeamSearchTest {
         }
     }
 
+    /** A model stuck in a loop: after A comes C (0.6), after anything else A (0.6); A or C 0.3, EOS 0.1 otherwise. */
+    private static ScriptedModel looping() {
+        ScriptedModel.Table afterA = new ScriptedModel.Table(V).otherwise(C, 0.6, A, 0.3, EOS, 0.1);
+        ScriptedModel.Table otherwise = new ScriptedModel.Table(V).otherwise(A, 0.6, C, 0.3, EOS, 0.1);
+        return new ScriptedModel(V, SpecialIds.DEFAULT, (source, prefix) ->
+                (prefix.length > 0 && prefix[prefix.length - 1] == A ? afterA : otherwise).logProbs(source, prefix));
+    }
+
+    @Test
+    void noRepeatNgramEndsALoop() {
+        for (SearchStrategy strategy : List.of(beam, greedy)) {
+            SearchOptions options = RAW.withBeam(strategy == beam ? 2 : 1).withMaxLen(0, 12);
+            // without the ban the loop runs to the length limit
+            assertEquals(12, one(strategy, looping(), options).get(0).tokens().length);
+            // bigrams: A C A, then C is banned after A (A C seen) → A A, then A and C are banned after A → EOS
+            assertTokens(tokens(A, C, A, A), one(strategy, looping(), options.withNoRepeatNgramSize(2)).get(0));
+        }
+    }
+
+    @Test
+    void repetitionPenaltyEndsALoop() {
+        for (SearchStrategy strategy : List.of(beam, greedy)) {
+            SearchOptions options = RAW.withBeam(strategy == beam ? 2 : 1).withMaxLen(0, 12);
+            // θ = 5 on seen tokens: after A C, A and C have log-probability 5·log 0.6 and 5·log 0.3 < log 0.1 (EOS)
+            assertTokens(tokens(A, C), one(strategy, looping(), options.withRepetitionPenalty(5)).get(0));
+        }
+    }
+
     @Test
     void unkPenaltyIsSubtractedFromUnknown() {
         // [] → UNK 0.5, A 0.4, B 0.1; other → EOS 1

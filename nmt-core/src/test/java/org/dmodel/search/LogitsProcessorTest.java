@@ -34,7 +34,44 @@ class LogitsProcessorTest {
     }
 
     private DecodingStep step(int position, int beamSize, int... maxLengths) {
-        return new DecodingStep(position, beamSize, maxLengths, manager);
+        return new DecodingStep(position, beamSize, maxLengths, r -> new int[position], manager);
+    }
+
+    /** A step whose rows (one sentence each, beam 1) have produced {@code prefixes}. */
+    private DecodingStep stepAfter(int[]... prefixes) {
+        int[] limits = new int[prefixes.length];
+        java.util.Arrays.fill(limits, 100);
+        return new DecodingStep(prefixes[0].length, 1, limits, r -> prefixes[r].clone(), manager);
+    }
+
+    @Test
+    void noRepeatNgramBansTheTokensThatWouldRepeatAnNgram() {
+        // row 0: 4 5 4 → bigram (4, 5) seen, last token 4: 5 is banned; row 1: 5 5 → (5, 5) seen: 5 banned
+        float[] out = new NoRepeatNgram(2).apply(flat(2), stepAfter(new int[] {4, 5, 4}, new int[] {1, 5, 5}))
+                .toFloatArray();
+        assertArrayEquals(concat(new float[] {0, 0, 0, 0, 0, NEG_INF}, new float[] {0, 0, 0, 0, 0, NEG_INF}), out);
+        // trigrams: 4 5 4 5 → (4, 5, 4) seen, context (4, 5) at the end → 4 banned; nothing else
+        float[] tri = new NoRepeatNgram(3).apply(flat(1), stepAfter(new int[] {4, 5, 4, 5})).toFloatArray();
+        assertArrayEquals(new float[] {0, 0, 0, 0, NEG_INF, 0}, tri);
+        // no repeated context: nothing changes
+        NDArray untouched = flat(1);
+        new NoRepeatNgram(2).apply(untouched, stepAfter(new int[] {4, 5, 1}));
+        assertArrayEquals(new float[V], untouched.toFloatArray());
+    }
+
+    @Test
+    void noRepeatUnigramBansEveryTokenProduced() {
+        float[] out = new NoRepeatNgram(1).apply(flat(1), stepAfter(new int[] {5, 1})).toFloatArray();
+        assertArrayEquals(new float[] {0, NEG_INF, 0, 0, 0, NEG_INF}, out);
+    }
+
+    @Test
+    void repetitionPenaltyScalesTheLogProbabilitiesOfTokensAlreadyProduced() {
+        NDArray logProbs = manager.create(new float[] {-1, -2, -3, -4, -5, -6, -1, -2, -3, -4, -5, NEG_INF},
+                new Shape(2, V));
+        float[] out = new RepetitionPenalty(1.5).apply(logProbs, stepAfter(new int[] {4, 4, 1}, new int[] {5, 2, 2}))
+                .toFloatArray();
+        assertArrayEquals(new float[] {-1, -3, -3, -4, -7.5f, -6, -1, -2, -4.5f, -4, -5, NEG_INF}, out);
     }
 
     @Test

@@ -18,6 +18,10 @@ final class SearchOptionTable {
         t.value("min-len", null, "N", Integer.toString(d.minLen()), "no EOS before N tokens");
         t.value("nbest", null, "N", Integer.toString(d.nbest()), "write the N best hypotheses as 'index ||| text ||| score' (N <= --beam)");
         t.value("unk-penalty", null, "P", Double.toString(d.unkPenalty()), "subtracted from the unknown piece's log-probability");
+        t.value("no-repeat-ngram-size", null, "N", Integer.toString(d.noRepeatNgramSize()),
+                "forbid repeating any N-gram of output tokens within a hypothesis (0: off)");
+        t.value("repetition-penalty", null, "T", Double.toString(d.repetitionPenalty()),
+                "multiply the log-probability of tokens already in the hypothesis by T (>1 discourages repeats; 1: off)");
         t.flag("sampling", null, "sample instead of searching");
         t.value("temperature", null, "T", Double.toString(d.temperature()), "sampling temperature");
         t.value("top-k", null, "K", Integer.toString(d.topK()), "sample among the K most likely tokens (0: off)");
@@ -34,6 +38,8 @@ final class SearchOptionTable {
                     .withMinLen(t.getInt(cmd, "min-len", 0))
                     .withNbest(t.getInt(cmd, "nbest", 1))
                     .withUnkPenalty(t.getDouble(cmd, "unk-penalty", -1e6, 1e6))
+                    .withNoRepeatNgramSize(t.getInt(cmd, "no-repeat-ngram-size", 0))
+                    .withRepetitionPenalty(t.getDouble(cmd, "repetition-penalty", 1e-6, 1e6))
                     .withSampling(t.has(cmd, "sampling"))
                     .withTemperature(t.getDouble(cmd, "temperature", 1e-6, 1e6))
                     .withTopK(t.getInt(cmd, "top-k", 0))
