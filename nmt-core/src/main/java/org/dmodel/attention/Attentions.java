@@ -17,13 +17,13 @@ public final class Attentions {
     public static Attention create(AttentionSpec spec, int dModel, int heads, int headDim, boolean cross,
                                    float attentionDropout, boolean zeroOutput, ScaleVector.Init qkNorm,
                                    boolean gatedOutput) {
-        if (spec instanceof AttentionSpec.Tpa t) {
-            return new TensorProductAttention(t, dModel, heads, headDim, cross, attentionDropout, zeroOutput, qkNorm,
-                    gatedOutput);
-        }
         int kvHeads = spec instanceof AttentionSpec.Gqa g ? g.kvHeads() : heads;
-        return new GroupedQueryAttention(spec, dModel, heads, headDim, kvHeads, cross, attentionDropout, zeroOutput,
-                qkNorm, gatedOutput);
+        QueryKeyNorm norm = qkNorm == null ? null : new QueryKeyNorm(heads, kvHeads, headDim, qkNorm);
+        HeadLayout layout = spec instanceof AttentionSpec.Tpa t
+                ? new TensorProductHeads(t, heads, headDim, norm)
+                : new GroupedQueryHeads(spec, heads, headDim, kvHeads, norm);
+        return new Attention(dModel, layout, norm, cross, attentionDropout, zeroOutput,
+                gatedOutput ? new OutputGate(dModel, heads) : null);
     }
 
     /** Elements one position adds to the cache of a module with this spec (papers.md §2.2). */

@@ -186,8 +186,8 @@ class AttentionIdentitiesTest {
         int rank = 3;
         NDArray a = manager.randomNormal(new Shape(2, N, H, rank));  // (B, n, h, R)
         NDArray b = manager.randomNormal(new Shape(2, N, rank, DH)); // (B, n, R, d_h)
-        NDArray rotatedThenProduct = TensorProductAttention.materialize(a, rope.apply(b, angles));
-        NDArray productThenRotated = rope.apply(TensorProductAttention.materialize(a, b), angles);
+        NDArray rotatedThenProduct = TensorProductHeads.materialize(a, rope.apply(b, angles));
+        NDArray productThenRotated = rope.apply(TensorProductHeads.materialize(a, b), angles);
         NdAssert.assertClose(productThenRotated, rotatedThenProduct, Tolerance.IDENTITY, "RoPE(AᵀB) vs Aᵀ RoPE(B)");
     }
 

@@ -87,7 +87,7 @@ class TrainingPathTest {
         }
         // the walk must have gone where the arrays are made: both architectures, every attention, DJL's engine
         for (String owner : List.of("org/dmodel/model/LayerwiseCoordinatedModel", "org/dmodel/model/EncoderDecoderModel",
-                "org/dmodel/attention/GroupedQueryAttention", "org/dmodel/attention/TensorProductAttention",
+                "org/dmodel/attention/GroupedQueryHeads", "org/dmodel/attention/TensorProductHeads",
                 "org/dmodel/model/FeedForward", "org/dmodel/attention/Attend", "org/dmodel/attention/Masks",
                 "ai/djl/pytorch/engine/PtNDArray", "ai/djl/pytorch/jni/JniUtils")) {
             assertTrue(reachedOwners.contains(owner), "the walk did not reach " + owner);

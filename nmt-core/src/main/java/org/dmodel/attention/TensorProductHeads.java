@@ -11,7 +11,8 @@ import org.dmodel.engine.TorchArrays;
  * Tensor-product attention (Zhang et al. 2025, papers.md §2.1): per position, K = (1/R_K) A_Kᵀ B_K and
  * V = (1/R_V) A_Vᵀ B_V with head factors A (h, R) and feature factors B (R, d_h), all produced by one fused
  * projection; queries are factorized the same way (rank R_Q) or, in the K/V-only variant, come from an
- * ordinary projection. RoPE rotates the B factors of queries and keys, so the cached B_K is final.
+ * ordinary projection (the attention's fused projection makes them all in one matmul). RoPE rotates the B factors
+ * of queries and keys, so the cached B_K is final.
  *
  * <p>Caches the factors A_K, B_K, A_V, B_V: (R_K + R_V)(h + d_h) elements per position. Decoding attends on
  * the cached factors without materializing keys and values ({@link FactoredSegment}, which also fixes the cache
@@ -20,42 +21,39 @@ import org.dmodel.engine.TorchArrays;
  * 1/R_Q and 1/R_K factors are folded into the query scale, 1/R_V into the output. Normalized (nGPT): the
  * materialized queries and keys are normalized per head (the 1/R_Q and 1/R_K factors then drop out); a key's
  * normalization needs the key itself, so a normalized module caches the factors as A_K (·, t, h, R_K),
- * B_K (·, t, R_K, d_h), A_V, B_V and materializes them at every decoding step. Thread-safe once initialized.
+ * B_K (·, t, R_K, d_h), A_V, B_V and materializes them at every decoding step. Thread-safe.
  */
-public final class TensorProductAttention extends Attention {
+final class TensorProductHeads extends HeadLayout {
     private final AttentionSpec.Tpa spec;
     private final float queryScale;
 
-    /**
-     * A TPA module for {@code spec}.
-     *
-     * @param qkNorm scaling-vector init of a normalized (nGPT) module, or null for a standard one
-     * @param gatedOutput PG-OP's per-token head gates before the output projection
-     */
-    public TensorProductAttention(AttentionSpec.Tpa spec, int dModel, int heads, int headDim, boolean cross,
-                                  float attentionDropout, boolean zeroOutput, ScaleVector.Init qkNorm,
-                                  boolean gatedOutput) {
-        super(dModel, heads, headDim, queryRows(spec, heads, headDim),
-                new long[] {(long) spec.rankK() * heads, (long) spec.rankK() * headDim,
-                        (long) spec.rankV() * heads, (long) spec.rankV() * headDim},
-                cross, attentionDropout, zeroOutput, heads, qkNorm, gatedOutput);
+    /** A layout for {@code spec}; {@code norm} null for a standard module. */
+    TensorProductHeads(AttentionSpec.Tpa spec, int heads, int headDim, QueryKeyNorm norm) {
+        super(heads, headDim, norm);
         this.spec = spec;
-        this.queryScale = qkNorm != null ? 1f : (float) (1 / (Math.sqrt(headDim) * spec.rankK() * Math.max(1, spec.rankQ())));
+        this.queryScale = norm != null ? 1f : (float) (1 / (Math.sqrt(headDim) * spec.rankK() * Math.max(1, spec.rankQ())));
     }
 
-    private static long[] queryRows(AttentionSpec.Tpa spec, int heads, int headDim) {
+    @Override
+    long[] queryRows() {
         return spec.queryFactorized()
                 ? new long[] {(long) spec.rankQ() * heads, (long) spec.rankQ() * headDim}
                 : new long[] {(long) heads * headDim};
     }
 
     @Override
-    public AttentionSpec spec() {
+    long[] keyValueRows() {
+        return new long[] {(long) spec.rankK() * heads, (long) spec.rankK() * headDim,
+                (long) spec.rankV() * heads, (long) spec.rankV() * headDim};
+    }
+
+    @Override
+    AttentionSpec spec() {
         return spec;
     }
 
     @Override
-    protected NDArray queries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
+    NDArray queries(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
                               boolean training) {
         if (!spec.queryFactorized()) {
             return headQueries(ps, part, rope, angles, queryScale, training).transpose(0, 2, 1, 3); // (B, h, n, d_h)
@@ -64,19 +62,19 @@ public final class TensorProductAttention extends Attention {
         long n = part.getShape().get(1);
         NDList f = part.split(new long[] {(long) spec.rankQ() * heads}, 2);
         NDArray a = f.get(0).reshape(b, n, heads, spec.rankQ()); // (B, n, h, R_Q)
-        if (!normalized()) {
+        if (norm == null) {
             a = TorchArrays.mul(a, queryScale);
         }
         NDArray bq = factor(f.get(1), b, n, spec.rankQ(), rope, angles); // (B, n, R_Q, d_h)
         NDArray q = a.matMul(bq);                                        // (B, n, h, d_h)
-        if (normalized()) {
-            q = normalizeQueries(ps, q, training); // the materialized queries, per head
+        if (norm != null) {
+            q = norm.queries(ps, q, training); // the materialized queries, per head
         }
         return q.transpose(0, 2, 1, 3); // (B, h, n, d_h)
     }
 
     @Override
-    protected NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope,
+    NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope,
                                      RotaryEmbedding.Angles angles, boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
@@ -97,10 +95,10 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected KeyValueSegment segment(ParameterStore ps, NDArray[] c, NDManager owner, boolean training) {
+    KeyValueSegment segment(ParameterStore ps, NDArray[] c, NDManager owner, boolean training) {
         NDArray k = ownedBy(owner, c[0].matMul(c[1])); // (·, t, h, d_h); later ops follow their first operand
-        if (normalized()) {
-            k = normalizeKeys(ps, k, training);
+        if (norm != null) {
+            k = norm.keys(ps, k, training);
         }
         NDArray keys = k.transpose(0, 2, 3, 1);                                     // Kᵀ (·, h, d_h, t)
         NDArray values = ownedBy(owner, c[2].matMul(c[3])).transpose(0, 2, 1, 3); // (·, t, h, d_h) → V (·, h, t, d_h)
@@ -109,8 +107,8 @@ public final class TensorProductAttention extends Attention {
 
     /** {@link FactoredSegment}'s layout for a standard module; a normalized one keeps the factors as made. */
     @Override
-    protected NDArray[] cacheLayout(NDArray[] c) {
-        if (normalized()) {
+    NDArray[] cacheLayout(NDArray[] c) {
+        if (norm != null) {
             return c;
         }
         long b = c[0].getShape().get(0);
@@ -129,8 +127,8 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected KeyValueSegment cachedSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
-        return normalized() ? segment(ps, cached, owner, false)
+    KeyValueSegment cachedSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
+        return norm != null ? segment(ps, cached, owner, false)
                 : new FactoredSegment(cached[0], cached[1], cached[2], cached[3]);
     }
 
@@ -140,17 +138,17 @@ public final class TensorProductAttention extends Attention {
     }
 
     @Override
-    protected int[] cacheTimeAxes() {
-        return normalized() ? new int[] {1, 1, 1, 1} : new int[] {4, 2, 4, 1};
+    int[] cacheTimeAxes() {
+        return norm != null ? new int[] {1, 1, 1, 1} : new int[] {4, 2, 4, 1};
     }
 
     @Override
-    protected float outputScale() {
+    float outputScale() {
         return 1f / spec.rankV();
     }
 
     /** K = (1/R) Aᵀ B per position, materialized: A (…, h, R), B (…, R, d_h) → (…, h, d_h). For tests and tools. */
-    public static NDArray materialize(NDArray a, NDArray b) {
+    static NDArray materialize(NDArray a, NDArray b) {
         return TorchArrays.div(a.matMul(b), a.getShape().get(a.getShape().dimension() - 1));
     }
 }
