@@ -167,7 +167,7 @@ public final class Attention extends ModelPart {
         NDArray[] parts = inputs.step(ps, x);
         NDArray q = layout.queries(ps, parts[0], rope, angles, false);
         if (parts[1] != null) {
-            cache.append(layout.cacheLayout(layout.cacheTensors(ps, parts[1], rope, angles, false)));
+            cache.append(layout.stepTensors(ps, parts[1], rope, angles));
         }
         NDManager stepOwner = x.getManager();
         KeyValueSegment shared = cache.shared() == null ? null : layout.cachedSegment(ps, cache.shared(), stepOwner);
@@ -189,7 +189,9 @@ public final class Attention extends ModelPart {
     private NDArray finish(ParameterStore ps, NDArray o, NDArray x, boolean training) {
         long n = o.getShape().get(0);
         long m = o.getShape().get(2);
-        NDArray merged = headInputs(ps, o, x, training).transpose(0, 2, 1, 3).reshape(n, m, (long) heads * headDim); // (N, m, h·d_h)
+        NDArray h = headInputs(ps, o, x, training);
+        // one position per row (decoding): moving the size-1 axis is a reshape
+        NDArray merged = (m == 1 ? h : h.transpose(0, 2, 1, 3)).reshape(n, m, (long) heads * headDim); // (N, m, h·d_h)
         return output.apply(ps, merged, training);
     }
 }

@@ -55,6 +55,11 @@ abstract class HeadLayout {
         return tensors;
     }
 
+    /** The cache-layout tensors of one new position per row (a decoding step) from the key/value part (N, 1, ·). */
+    NDArray[] stepTensors(ParameterStore ps, NDArray keyValuePart, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        return cacheLayout(cacheTensors(ps, keyValuePart, rope, angles, false));
+    }
+
     /**
      * The segment to attend over from a decoding cache's tensors ({@link #cacheLayout}); by default
      * {@link #segment}. Whatever this makes belongs to {@code owner}, not to the cache's manager: a step's

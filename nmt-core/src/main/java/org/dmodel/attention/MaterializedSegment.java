@@ -45,9 +45,14 @@ record MaterializedSegment(NDArray keys, NDArray values) implements KeyValueSegm
         long[] d = q.getShape().getShape(); // (N, h, m, d_h)
         long r = d[0] / group;
         long g = keys.getShape().get(1);
-        NDArray qs = group == 1 ? q
-                : q.reshape(r, group, d[1], d[2], d[3]).transpose(0, 2, 1, 3, 4); // (R, h, group, m, d_h)
-        NDArray s = qs.reshape(r, g, -1, d[3]).matMul(keys).reshape(r, d[1], group * d[2], -1); // (R, h, group·m, T)
+        NDArray s;
+        if (group == 1 && g == d[1]) {
+            s = q.matMul(keys); // MHA, one row per segment row: no view to make
+        } else {
+            NDArray qs = group == 1 ? q
+                    : q.reshape(r, group, d[1], d[2], d[3]).transpose(0, 2, 1, 3, 4); // (R, h, group, m, d_h)
+            s = qs.reshape(r, g, -1, d[3]).matMul(keys).reshape(r, d[1], group * d[2], -1); // (R, h, group·m, T)
+        }
         return mask == null ? s : s.add(mask);
     }
 
@@ -55,6 +60,9 @@ record MaterializedSegment(NDArray keys, NDArray values) implements KeyValueSegm
     private NDArray rowsOutput(NDArray w, int group, long n, long h, long m) {
         long r = n / group;
         long g = values.getShape().get(1);
+        if (group == 1 && g == h) {
+            return w.matMul(values); // (N, h, m, d_h)
+        }
         long dh = values.getShape().get(3);
         NDArray o = w.reshape(r, g, -1, w.getShape().get(3)).matMul(values); // (R, G, (h/G)·group·m, d_h)
         return group == 1 ? o.reshape(n, h, m, dh)

@@ -120,10 +120,28 @@ final class TensorProductHeads extends HeadLayout {
                 c[3].reshape(b, n * spec.rankV(), headDim)};                // B_V (B, n·R_V, d_h)
     }
 
-    /** A (B, n, h, R) → (B, 1, h, 1, n, R); one call for a decoding step's single position. */
+    /** A (B, n, h, R) → (B, 1, h, 1, n, R). */
     private NDArray headWeights(NDArray a, long b, long n) {
-        NDArray byHead = n == 1 ? a : a.transpose(0, 2, 1, 3);
-        return byHead.reshape(b, 1, heads, 1, n, a.getShape().get(3));
+        return a.transpose(0, 2, 1, 3).reshape(b, 1, heads, 1, n, a.getShape().get(3));
+    }
+
+    /** A decoding step's single position goes straight from the projection to the cache layout (fewer calls). */
+    @Override
+    NDArray[] stepTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        if (norm != null) {
+            return super.stepTensors(ps, part, rope, angles);
+        }
+        long b = part.getShape().get(0);
+        int rk = spec.rankK();
+        int rv = spec.rankV();
+        NDList f = part.split(new long[] {(long) rk * heads, (long) rk * (heads + headDim),
+                (long) rk * (heads + headDim) + (long) rv * heads}, 2); // each (B, 1, ·)
+        NDArray keyBasis = angles != null ? factor(f.get(1), b, 1, rk, rope, angles) : f.get(1);
+        return new NDArray[] {
+                f.get(0).reshape(b, 1, heads, 1, 1, rk),                   // A_K (B, 1, h, 1, 1, R_K)
+                keyBasis.reshape(b, rk, headDim).transpose(0, 2, 1),       // B_Kᵀ (B, d_h, R_K), rotated
+                f.get(2).reshape(b, 1, heads, 1, 1, rv),                   // A_V (B, 1, h, 1, 1, R_V)
+                f.get(3).reshape(b, rv, headDim)};                         // B_V (B, R_V, d_h)
     }
 
     @Override
