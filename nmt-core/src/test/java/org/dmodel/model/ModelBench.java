@@ -26,7 +26,8 @@ import org.dmodel.search.DecoderState;
  * calls whose fixed cost decides batch-1 speed).
  *
  * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1
- * -cp <test classpath> org.dmodel.model.ModelBench [--steps 6] [--warmup 2] [--specs mha,gqa:2,tpa:6/2/2]}.
+ * -cp <test classpath> org.dmodel.model.ModelBench [--steps 6] [--warmup 2] [--specs mha,gqa:2,tpa:6/2/2]
+ * [--arch encdec,lwc] [--large-batch 32]}.
  */
 public final class ModelBench {
     private ModelBench() {}
@@ -36,18 +37,20 @@ public final class ModelBench {
         int warmup = 2;
         String specs = "mha,gqa:2,tpa:6/2/2,tpa-kv:2/2";
         String archs = "encdec,lwc";
+        int largeBatch = 32;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--specs" -> specs = args[i + 1];
                 case "--arch" -> archs = args[i + 1];
+                case "--large-batch" -> largeBatch = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Engine.getInstance().setRandomSeed(1);
         System.out.printf("%-7s %-12s %10s %14s %13s %14s %12s%n", "arch", "attention", "params", "fwd+bwd ms",
-                "decode b1 ms", "decode b32 ms", "arrays/step");
+                "decode b1 ms", "decode b" + largeBatch + " ms", "arrays/step");
         for (String arch : archs.split(",")) {
             for (String spec : specs.split(",")) {
                 ModelConfig c = Presets.of("small")
@@ -57,7 +60,7 @@ public final class ModelBench {
                     Seq2SeqModel block = Models.block(model);
                     double train = trainStep(block, steps, warmup);
                     double[] d1 = decodeStep(block, 1, warmup);
-                    double[] d32 = decodeStep(block, 32, warmup);
+                    double[] d32 = decodeStep(block, largeBatch, warmup);
                     System.out.printf("%-7s %-12s %10d %14.1f %13.2f %14.2f %12.0f%n", arch, spec,
                             ModelSummary.parameters(c), train, d1[0], d32[0], d1[1]);
                 }
