@@ -134,11 +134,12 @@ public final class SparkTranslateCommand extends CommandLineTool {
         SerializableOptions shipped = new SerializableOptions(translateFlags(cmd),
                 Math.max(1, cores / taskCpus), options.threads() > 0 ? options.threads() : taskCpus);
         TranslateJob job = new TranslateJob(input, reference, shared ? model.toString() : model.getFileName().toString(),
-                !shared, shipped, Math.max(1, partitionTokens / 64), sc.getConf().getInt(TranslateJob.FAIL_ONCE, -1));
+                !shared, shipped, Math.max(1, partitionTokens / 128), sc.getConf().getInt(TranslateJob.FAIL_ONCE, -1));
 
         List<Integer> files = IntStream.range(0, input.size()).boxed().toList();
         List<Block> blocks = sc.parallelize(files, files.size()).flatMap(job::plan).collect();
-        List<Block> parts = Partitions.plan(blocks, partitionTokens, sc.defaultParallelism());
+        // small inputs: a few partitions per task slot, so that one slow partition delays the job by less
+        List<Block> parts = Partitions.plan(blocks, partitionTokens, 4 * sc.defaultParallelism());
 
         // written next to OUTPUT_DIR and renamed into place after the job committed: a failed job leaves no
         // directory that looks complete
