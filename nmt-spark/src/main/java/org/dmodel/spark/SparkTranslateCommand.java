@@ -3,6 +3,7 @@ package org.dmodel.spark;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.commons.cli.CommandLine;
@@ -13,6 +14,11 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -53,6 +59,8 @@ public final class SparkTranslateCommand extends CommandLineTool {
         t.value("model", "m", "DIR", null, "model directory; shipped with the job unless --shared-model");
         t.value("input", "i", "PATH", null, "text files, one sentence per line, plain or .gz: a file, a directory or a"
                 + " glob, on any Hadoop file system; files are read in name order");
+        t.value("text-column", null, "NAME", null, "the input is Parquet (a file, directory or glob) and this column"
+                + " holds the sentences; the order is Spark's reading order (one file: its row order)");
         t.value("output", "o", "DIR", null, "output directory (must not exist): part files in input order, moved into"
                 + " place only when the job has succeeded");
         t.value("output-format", null, "FORMAT", "text", "text (one line per input line) or parquet (columns id,"
@@ -85,7 +93,8 @@ public final class SparkTranslateCommand extends CommandLineTool {
             throw new UsageException("--score-with scores the best translation; leave out --nbest");
         }
         long partitionTokens = t.getInt(cmd, "partition-tokens", 1);
-        SparkConf conf = new SparkConf().setAppName("nmt-spark-translate");
+        // no web UI unless asked for (--conf spark.ui.enabled=true): it starts a web server for a batch job
+        SparkConf conf = new SparkConf().setAppName("nmt-spark-translate").set("spark.ui.enabled", "false");
         for (String kv : cmd.hasOption("conf") ? cmd.getOptionValues("conf") : new String[0]) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
@@ -118,7 +127,11 @@ public final class SparkTranslateCommand extends CommandLineTool {
         if (fs.exists(out)) {
             throw new UsageException(output + " exists; remove it or name another output directory.");
         }
-        InputFiles input = InputFiles.list(t.require(cmd, "input"), hadoop);
+        String column = t.get(cmd, "text-column");
+        if (column != null && ref != null) {
+            throw new UsageException("--score-with needs text input; leave out --text-column");
+        }
+        InputFiles input = column == null ? InputFiles.list(t.require(cmd, "input"), hadoop) : null;
         InputFiles reference = ref == null ? null : InputFiles.list(ref, hadoop);
         if (reference != null && reference.size() != input.size()) {
             throw new UsageException("--score-with " + ref + " has " + reference.size() + " files but --input has "
@@ -136,21 +149,37 @@ public final class SparkTranslateCommand extends CommandLineTool {
         TranslateJob job = new TranslateJob(input, reference, shared ? model.toString() : model.getFileName().toString(),
                 !shared, shipped, Math.max(1, partitionTokens / 128), sc.getConf().getInt(TranslateJob.FAIL_ONCE, -1));
 
-        List<Integer> files = IntStream.range(0, input.size()).boxed().toList();
-        List<Block> blocks = sc.parallelize(files, files.size()).flatMap(job::plan).collect();
-        // small inputs: a few partitions per task slot, so that one slow partition delays the job by less
-        List<Block> parts = Partitions.plan(blocks, partitionTokens, 4 * sc.defaultParallelism());
-
+        // text: plan, then one partition per planned part in input order (an empty input still writes one, empty,
+        // part file); Parquet: Spark's own splits of the table, each row numbered in reading order
+        FlatMapFunction<Iterator<Block>, TranslateJob.Decoded> planned = it -> List.of(job.decode(it)).iterator();
+        JavaRDD<TranslateJob.Decoded> decoded;
+        if (input != null) {
+            List<Integer> files = IntStream.range(0, input.size()).boxed().toList();
+            List<Block> blocks = sc.parallelize(files, files.size()).flatMap(job::plan).collect();
+            // small inputs: a few partitions per task slot, so that one slow partition delays the job by less
+            List<Block> parts = Partitions.plan(blocks, partitionTokens, 4 * sc.defaultParallelism());
+            decoded = (parts.isEmpty() ? sc.<Block>parallelize(List.of(), 1) : sc.parallelize(parts, parts.size()))
+                    .mapPartitions(planned);
+        } else {
+            Dataset<Row> table;
+            try {
+                table = spark.read().parquet(t.require(cmd, "input")).select(functions.col(column));
+            } catch (Exception e) { // Scala code throws the checked AnalysisException undeclared
+                if (e instanceof AnalysisException a) {
+                    throw new UsageException(t.require(cmd, "input") + ": " + a.getMessage());
+                }
+                throw e;
+            }
+            decoded = table.javaRDD().map(r -> r.getString(0)).zipWithIndex()
+                    .mapPartitions(it -> List.of(job.decodeRows(it)).iterator());
+        }
         // written next to OUTPUT_DIR and renamed into place after the job committed: a failed job leaves no
         // directory that looks complete
         org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(out.getParent(),
                 "." + out.getName() + ".tmp-" + sc.sc().applicationId());
         try {
-            // one partition per planned part, in input order; an empty input still writes one (empty) part file
-            JavaRDD<Block> rdd = parts.isEmpty() ? sc.parallelize(List.of(), 1) : sc.parallelize(parts, parts.size());
             if (format.equals("text")) {
-                rdd.mapPartitions(it -> it.hasNext() ? job.translateText(it.next()) : List.<String>of().iterator())
-                        .saveAsTextFile(tmp.toString());
+                decoded.flatMap(job::text).saveAsTextFile(tmp.toString());
             } else {
                 StructType schema = new StructType()
                         .add("id", DataTypes.LongType, false)
@@ -162,8 +191,7 @@ public final class SparkTranslateCommand extends CommandLineTool {
                             .add("bleu", DataTypes.DoubleType, false)
                             .add("chrf", DataTypes.DoubleType, false);
                 }
-                spark.createDataFrame(rdd.mapPartitions(it -> it.hasNext() ? job.translateRows(it.next())
-                        : List.<org.apache.spark.sql.Row>of().iterator()), schema).write().parquet(tmp.toString());
+                spark.createDataFrame(decoded.flatMap(job::rows), schema).write().parquet(tmp.toString());
             }
             if (!fs.rename(tmp, out)) {
                 throw new IOException("could not move " + tmp + " to " + out + " (does " + output + " exist now?)");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
@@ -18,12 +19,13 @@ import org.dmodel.text.Tokenizer;
 import org.dmodel.translate.Translation;
 import org.dmodel.translate.Translator;
 import org.dmodel.translate.TranslatorOptions;
+import scala.Tuple2;
 
 /**
  * The work of one {@code nmt-spark-translate} job as it runs in tasks: planning blocks of an input file, and
  * translating (and scoring) one partition. Serialized into every task; holds only names and settings.
  *
- * @param input the input files
+ * @param input the input files (null for a Parquet input, whose rows come with the partitions)
  * @param reference the line-aligned reference files ({@code --score-with}), or null
  * @param model the model directory: a path every executor reads, or the name of the directory shipped with the job
  * @param shipped whether {@code model} names a directory shipped with {@code SparkContext.addFile}
@@ -84,16 +86,40 @@ record TranslateJob(InputFiles input, InputFiles reference, String model, boolea
         return blocks.iterator();
     }
 
-    /** Translates one partition: one output line per input line in input order, or n-best lines. */
-    Iterator<String> translateText(Block b) throws IOException {
-        Decoded d = decode(b);
+    /** Decodes a partition of planned text: its one block, or nothing for the empty input's one partition. */
+    Decoded decode(Iterator<Block> partition) throws IOException {
+        if (!partition.hasNext()) {
+            return Decoded.EMPTY;
+        }
+        Block b = partition.next();
+        String name = input.name(b.file());
+        List<String> sources = read(input, b.file(), b.offset(), b.lines());
+        List<String> refs = reference == null ? null : read(reference, b.file(), b.refOffset(), b.lines());
+        return decode(sources, refs, b.index(), i -> name + ":" + (b.firstLine() + i));
+    }
+
+    /** Decodes a partition of a Parquet input's text column, each value with its position in the input. */
+    Decoded decodeRows(Iterator<Tuple2<String, Long>> partition) throws IOException {
+        List<String> sources = new ArrayList<>();
+        long first = -1;
+        while (partition.hasNext()) {
+            Tuple2<String, Long> row = partition.next();
+            first = first < 0 ? row._2() : first;
+            sources.add(row._1() == null ? "" : row._1());
+        }
+        long start = first;
+        return sources.isEmpty() ? Decoded.EMPTY : decode(sources, null, start, i -> "row " + (start + i));
+    }
+
+    /** One output line per input line in input order (n-best lines with --nbest; scores first with --score-with). */
+    Iterator<String> text(Decoded d) {
         int nbest = options.get().search().nbest();
         List<String> out = new ArrayList<>();
         for (int i = 0; i < d.results.size(); i++) {
             List<Translation> r = d.results.get(i);
             if (nbest > 1) {
                 for (Translation tr : r) {
-                    out.add((b.index() + i) + " ||| " + tr.text() + " ||| "
+                    out.add((d.firstIndex + i) + " ||| " + tr.text() + " ||| "
                             + String.format(Locale.ROOT, "%.4f", tr.score()));
                 }
             } else if (d.refs != null) {
@@ -105,36 +131,37 @@ record TranslateJob(InputFiles input, InputFiles reference, String model, boolea
         return failOnceHere() ? failingHalfWay(out) : out.iterator();
     }
 
-    /** As {@link #translateText}, as rows: id, source, translation, score (and reference, bleu, chrf). */
-    Iterator<Row> translateRows(Block b) throws IOException {
-        Decoded d = decode(b);
+    /** As {@link #text}, as rows: id, source, translation, score (and reference, bleu, chrf). */
+    Iterator<Row> rows(Decoded d) {
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < d.results.size(); i++) {
             Translation best = d.results.get(i).get(0);
+            long id = d.firstIndex + i;
             out.add(d.refs == null
-                    ? RowFactory.create(b.index() + i, d.sources.get(i), best.text(), best.score())
-                    : RowFactory.create(b.index() + i, d.sources.get(i), best.text(), best.score(), d.refs.get(i),
-                            d.bleu[i], d.chrf[i]));
+                    ? RowFactory.create(id, d.sources.get(i), best.text(), best.score())
+                    : RowFactory.create(id, d.sources.get(i), best.text(), best.score(), d.refs.get(i), d.bleu[i],
+                            d.chrf[i]));
         }
         return failOnceHere() ? failingHalfWay(out) : out.iterator();
     }
 
-    private record Decoded(List<String> sources, List<List<Translation>> results, List<String> refs, double[] bleu,
-            double[] chrf) {}
+    /** A decoded partition: sources from position {@code firstIndex} of the input, results, optional scores. */
+    record Decoded(long firstIndex, List<String> sources, List<List<Translation>> results, List<String> refs,
+            double[] bleu, double[] chrf) {
+        static final Decoded EMPTY = new Decoded(0, List.of(), List.of(), null, null, null);
+    }
 
-    private Decoded decode(Block b) throws IOException {
+    private Decoded decode(List<String> sources, List<String> refs, long firstIndex, IntFunction<String> where)
+            throws IOException {
         TranslatorOptions opts = options.get();
         Translator translator = ExecutorModels.translator(modelDir(), opts);
-        List<String> sources = read(input, b.file(), b.offset(), b.lines());
-        String name = input.name(b.file());
         // the Translator sorts the partition by length into batches and returns the results in input order
         List<List<Translation>> results = translator.translateNBest(sources, opts.search().nbest(), i ->
-                System.err.println(name + ":" + (b.firstLine() + i) + ": warning: longer than "
-                        + opts.maxSourceTokens() + " tokens; truncated (raise --max-source-tokens)"));
-        if (reference == null) {
-            return new Decoded(sources, results, null, null, null);
+                System.err.println(where.apply(i) + ": warning: longer than " + opts.maxSourceTokens()
+                        + " tokens; truncated (raise --max-source-tokens)"));
+        if (refs == null) {
+            return new Decoded(firstIndex, sources, results, null, null, null);
         }
-        List<String> refs = read(reference, b.file(), b.refOffset(), b.lines());
         // sacreBLEU's sentence-level settings: BLEU with effective order, chrF with its defaults
         Bleu.Options d = Bleu.Options.defaults();
         Bleu bleu = new Bleu(new Bleu.Options(d.tokenizer(), d.lowercase(), d.smoothing(), d.smoothValue(), true, true));
@@ -146,7 +173,7 @@ record TranslateJob(InputFiles input, InputFiles reference, String model, boolea
             bleus[i] = bleu.sentenceScore(hyp, List.of(refs.get(i))).score();
             chrfs[i] = chrf.sentenceScore(hyp, List.of(refs.get(i))).score();
         }
-        return new Decoded(sources, results, refs, bleus, chrfs);
+        return new Decoded(firstIndex, sources, results, refs, bleus, chrfs);
     }
 
     private static List<String> read(InputFiles files, int file, long offset, int count) throws IOException {

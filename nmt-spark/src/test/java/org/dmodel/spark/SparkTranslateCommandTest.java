@@ -13,6 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.dmodel.io.TextLines;
 import org.dmodel.testing.CommandRun;
 import org.dmodel.translate.TestModels;
@@ -23,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark job on {@code local[2]} against {@code nmt-translate}: same lines in the same order, also when a task
- * fails once and Spark retries it; input errors named by file and line; sentence scores.
+ * fails once and Spark retries it; input errors named by file and line; sentence scores; Parquet in and out.
  */
 class SparkTranslateCommandTest {
     /** Small partitions, so that the 60 test lines make several tasks and a retried one is not the whole job. */
@@ -34,6 +40,7 @@ class SparkTranslateCommandTest {
     static Path shared;
     static Path model;
     static Path inputDir;
+    static List<String> sources;
     static List<String> expected;
 
     @TempDir
@@ -45,6 +52,7 @@ class SparkTranslateCommandTest {
         List<String> lines = TextLines.readAll(Path.of(System.getProperty("dmodel.repo.dir", ".."), "data",
                 "tatoeba-eng-deu", "test.en.gz")).subList(0, 60);
         lines.set(7, ""); // an empty line translates to an empty line
+        sources = lines;
         inputDir = Files.createDirectories(shared.resolve("in"));
         // two files, read in name order: a plain one and a gzipped one
         Files.write(inputDir.resolve("a.txt"), lines.subList(0, 25), StandardCharsets.UTF_8);
@@ -132,14 +140,18 @@ class SparkTranslateCommandTest {
         assertFalse(Files.exists(out));
     }
 
-    @Test
-    void scoreWithGivesSentenceBleuAndChrfPerLine() throws IOException {
-        // the references are nmt-translate's own translations: every non-empty line scores 100
+    /** References that are nmt-translate's own translations, split like the input: every non-empty line scores 100. */
+    Path ownTranslationsAsReferences() throws IOException {
         Path refs = Files.createDirectories(dir.resolve("refs"));
         Files.write(refs.resolve("a.txt"), expected.subList(0, 25), StandardCharsets.UTF_8);
         Files.write(refs.resolve("b.txt"), expected.subList(25, 60), StandardCharsets.UTF_8);
+        return refs;
+    }
+
+    @Test
+    void scoreWithGivesSentenceBleuAndChrfPerLine() throws IOException {
         Path out = dir.resolve("out");
-        CommandRun r = spark("local[2]", inputDir, out, "--score-with", refs.toString());
+        CommandRun r = spark("local[2]", inputDir, out, "--score-with", ownTranslationsAsReferences().toString());
         assertEquals(0, r.status(), r.err());
         List<String> got = parts(out);
         assertEquals(60, got.size());
@@ -154,9 +166,58 @@ class SparkTranslateCommandTest {
     }
 
     @Test
+    void parquetOutputHasIdSourceTranslationScoreAndTheSentenceScores() throws IOException {
+        Path out = dir.resolve("out.parquet");
+        CommandRun r = spark("local[2]", inputDir, out, "--score-with", ownTranslationsAsReferences().toString(),
+                "--output-format", "parquet");
+        assertEquals(0, r.status(), r.err());
+        SparkSession session = SparkSession.builder().master("local[1]").getOrCreate();
+        try {
+            Dataset<Row> table = session.read().parquet(out.toString());
+            assertEquals(List.of("id", "source", "translation", "score", "reference", "bleu", "chrf"),
+                    List.of(table.columns()));
+            List<Row> rows = table.orderBy("id").collectAsList();
+            assertEquals(60, rows.size());
+            for (int i = 0; i < 60; i++) {
+                Row row = rows.get(i);
+                assertEquals(i, row.getLong(0));
+                assertEquals(sources.get(i), row.getString(1), "source " + i);
+                assertEquals(expected.get(i), row.getString(2), "translation " + i);
+                if (!expected.get(i).isEmpty()) {
+                    assertEquals(100.0, row.getDouble(5), 1e-9, "BLEU " + i);
+                }
+            }
+        } finally {
+            session.stop();
+        }
+    }
+
+    @Test
+    void parquetInputIsTranslatedInRowOrder() throws IOException {
+        Path table = dir.resolve("in.parquet");
+        SparkSession session = SparkSession.builder().master("local[1]").getOrCreate();
+        try {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < sources.size(); i++) {
+                rows.add(RowFactory.create((long) i, sources.get(i)));
+            }
+            StructType schema = new StructType().add("n", DataTypes.LongType).add("sentence", DataTypes.StringType);
+            session.createDataFrame(rows, schema).coalesce(1).write().parquet(table.toString());
+        } finally {
+            session.stop();
+        }
+        Path out = dir.resolve("out");
+        CommandRun r = spark("local[2]", table, out, "--text-column", "sentence");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(expected, parts(out));
+        CommandRun missing = spark("local[2]", table, dir.resolve("out2"), "--text-column", "text");
+        assertEquals(2, missing.status(), missing.err());
+        assertTrue(missing.err().contains("text"), missing.err());
+    }
+
+    @Test
     void unalignedReferencesAreAnInputError() throws IOException {
-        Path refs = Files.createDirectories(dir.resolve("refs"));
-        Files.write(refs.resolve("a.txt"), expected.subList(0, 25), StandardCharsets.UTF_8);
+        Path refs = ownTranslationsAsReferences();
         Files.write(refs.resolve("b.txt"), expected.subList(25, 59), StandardCharsets.UTF_8);
         CommandRun r = spark("local[2]", inputDir, dir.resolve("out"), "--score-with", refs.toString());
         assertEquals(2, r.status(), r.err());
