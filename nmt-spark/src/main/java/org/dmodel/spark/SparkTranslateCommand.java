@@ -65,13 +65,13 @@ public final class SparkTranslateCommand extends CommandLineTool {
                 + " place only when the job has succeeded");
         t.value("output-format", null, "FORMAT", "text", "text (one line per input line) or parquet (columns id,"
                 + " source, translation, score; with --score-with also reference, bleu, chrf)");
-        t.value("score-with", null, "REF", null, "line-aligned references (same file names order and line counts as"
-                + " --input): each text line becomes 'BLEU<TAB>chrF<TAB>translation' (sentence-level, sacreBLEU's"
-                + " settings), for filtering bitext");
+        t.value("score-with", null, "REF", null, "line-aligned references, paired with the input files in name order"
+                + " (same line counts): each text line becomes 'BLEU<TAB>chrF<TAB>translation' (sentence-level,"
+                + " sacreBLEU's settings), for filtering bitext");
         t.value("master", null, "URL", "local[*]", "Spark master; ignored when spark-submit sets one");
         t.values("conf", null, "KEY=VALUE", null, "a Spark setting (repeatable)");
-        t.value("partition-tokens", null, "N", "100000", "most source tokens per partition (fewer when that would"
-                + " leave task slots idle)");
+        t.value("partition-tokens", null, "N", "100000", "most source tokens per partition (smaller partitions for a"
+                + " small input: at least 4 per task slot); --threads is per task slot (0: spark.task.cpus)");
         t.flag("shared-model", null, "-m is a path every executor can read (shared file system): do not ship it");
         TranslatorOptionTable.declare(t);
     }
