@@ -76,6 +76,33 @@ run_recipe iwslt14 recipes/iwslt14-de-en/run.sh en 51 train.de \
 run_recipe wmt14 recipes/wmt14-en-de/run.sh de 50 train.en.gz \
   ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}"
 
+# Tagged back-translation on the wmt14 fixture, reusing its prepared data: the reverse model, the Spark job over
+# 50 monolingual German lines, the tagged pairs added to the training data, then the usual steps.
+echo "# wmt14 with back-translation"
+bt=$T/wmt14-bt
+if env "${tiny[@]}" WORK="$bt" PREPARED_DIR="$T/wmt14/data" ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}" \
+    BT_MONO="$ROOT/recipes/test-fixture/valid.de" BT_MASTER='local[2]' "$ROOT/recipes/wmt14-en-de/run.sh" \
+    > "$bt.out" 2> "$bt.log"; then
+  ok "recipes/wmt14-en-de/run.sh with BT_MONO runs"
+  check "  reverse model: reverse/model-avg2" exists "$bt/reverse/model-avg2"
+  bt_lines() { [ "$(cat "$bt/bt/mono.en"/part-* | wc -l)" = 50 ]; }
+  check "  back-translation: 50 lines from the Spark job" bt_lines
+  bt_added() {
+    local orig tagged
+    orig=$(lines <(gzip -dc "$T/wmt14/data/train.en.gz"))
+    tagged=$(gzip -dc "$bt/bt/train.en.gz" | grep -c '^<BT> ')
+    [ "$tagged" -gt 0 ] && [ "$(lines <(gzip -dc "$bt/bt/train.en.gz"))" = $((orig + tagged)) ] \
+      && [ "$(lines <(gzip -dc "$bt/bt/train.de.gz"))" = $((orig + tagged)) ]
+  }
+  check "  training data: the original pairs plus tagged synthetic pairs, aligned" bt_added
+  trained_on_bt() { grep -q -- "--train $bt/bt/train " "$bt/train.settings"; }
+  check "  the forward model trains on them" trained_on_bt
+  check "  score: BLEU and chrF" exists "$bt/test.model-avg2.beam2.lenpen*.de.score"
+else
+  bad "recipes/wmt14-en-de/run.sh with BT_MONO runs" "exit status non-zero; last lines of $bt.log:"
+  tail -n 15 "$bt.log" | sed 's/^/      /'
+fi
+
 # The launchers: DJL's INFO lines and its CUDA probe's warnings only with --verbose; JAVA_OPTS may pick the collector.
 echo "# launchers"
 engine_lines() { grep -E "(INFO|WARN) (PtEngine|Platform|CudaUtils) -|GPU count" "$1"; }

@@ -105,6 +105,57 @@ score_step() {
   cat "$score"
 }
 
+# FILE, or FILE.gz when only that exists (nmt-train reads PREFIX.LANG either way).
+text_file() { if [ -e "$1" ]; then echo "$1"; else echo "$1.gz"; fi; }
+
+# Tagged back-translation (Sennrich et al. 2016; the tag as in Caswell et al. 2019): trains the reverse model
+# (TGT->SRC, same data and settings) in WORK/reverse, translates the monolingual target-side text BT_MONO with
+# it through bin/nmt-spark-translate (Spark master BT_MASTER), and sets TRAIN_TEXT to WORK/bt/train: the
+# original pairs plus each synthetic pair, its source prefixed with BT_TAG so the model can tell them apart.
+# Pairs whose back-translation is empty are dropped.
+back_translate_step() {
+  local work=$WORK rev=$WORK/reverse bt=$WORK/bt rev_model src=$SRC tgt=$TGT
+  # the reverse direction with the same steps, then this run's variables back
+  WORK=$rev SRC=$tgt TGT=$src
+  train_step
+  average_step
+  rev_model=$MODEL
+  WORK=$work SRC=$src TGT=$tgt
+  if have_all "$bt/mono.$src"; then
+    log "back-translation: done already ($bt/mono.$src)"
+  else
+    log "back-translating $BT_MONO with $rev_model (Spark master $BT_MASTER)"
+    new_temp_name "$bt/mono.$src"
+    "$BIN_DIR/nmt-spark-translate" -m "$rev_model" -i "$BT_MONO" -o "$TMP" --master "$BT_MASTER" \
+      --beam "$BEAM" --lenpen "$LENPEN" --max-tokens "$TRANSLATE_MAX_TOKENS" --device "$DEVICE" \
+      || die "nmt-spark-translate failed (exit $?)."
+    local n_bt n_mono
+    n_bt=$(cat "$TMP"/part-* | wc -l | tr -d ' ')
+    n_mono=$(count_lines "$BT_MONO")
+    [ "$n_bt" = "$n_mono" ] || die "nmt-spark-translate wrote $n_bt lines for $n_mono monolingual lines."
+    publish "$TMP" "$bt/mono.$src"
+  fi
+  if ! have_all "$bt/train.$src.gz" "$bt/train.$tgt.gz"; then
+    log "adding $(count_lines "$BT_MONO") back-translated pairs, tagged $BT_TAG, to the training data"
+    # one pass writes both sides, so they stay line-aligned; published together after both are complete
+    new_temp "$bt/train.$src.gz"
+    local tmp_src=$TMP
+    new_temp "$bt/train.$tgt.gz"
+    local tmp_tgt=$TMP
+    read_text "$(text_file "$TRAIN_TEXT.$src")" | gzip -c > "$tmp_src"
+    read_text "$(text_file "$TRAIN_TEXT.$tgt")" | gzip -c > "$tmp_tgt"
+    paste -d '\t' <(cat "$bt/mono.$src"/part-*) <(read_text "$BT_MONO") \
+      | awk -F '\t' -v tag="$BT_TAG" -v src="$tmp_src.add" -v tgt="$tmp_tgt.add" \
+          '$1 != "" { print tag " " $1 > src; print $2 > tgt }'
+    TEMPS+=("$tmp_src.add" "$tmp_tgt.add")
+    gzip -c "$tmp_src.add" >> "$tmp_src"
+    gzip -c "$tmp_tgt.add" >> "$tmp_tgt"
+    publish "$tmp_tgt" "$bt/train.$tgt.gz"
+    publish "$tmp_src" "$bt/train.$src.gz"
+  fi
+  TRAIN_TEXT=$bt/train
+}
+
 run_train_eval() {
   train_step
   average_step

@@ -18,6 +18,9 @@
 #   LABEL_SMOOTHING [0.1]  CLIP_NORM [0]  ADAM_BETAS [0.9,0.98]  SEED [1]  VALIDATE_EVERY [2000]
 #   SAVE_EVERY [2000]  KEEP_LAST [base 10, big 20]  PATIENCE []  EXTRA_TRAIN_ARGS []
 #   AVERAGE_LAST [base 5, big 20]  BEAM [4]  LENPEN [0.6]  TRANSLATE_MAX_TOKENS [8192]
+#   BT_MONO []: monolingual TGT-side text (plain or .gz). When set, tagged back-translation runs first: a reverse
+#   model is trained in WORK/reverse, BT_MONO is translated with bin/nmt-spark-translate, and the synthetic pairs
+#   (source prefixed with BT_TAG [<BT>]) join the training data in WORK/bt.  BT_MASTER [local[*]]: Spark master.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -70,6 +73,9 @@ EXTRA_TRAIN_ARGS=${EXTRA_TRAIN_ARGS:-}
 BEAM=${BEAM:-4}
 LENPEN=${LENPEN:-0.6}
 TRANSLATE_MAX_TOKENS=${TRANSLATE_MAX_TOKENS:-8192}
+BT_MONO=${BT_MONO:-}
+BT_TAG=${BT_TAG:-<BT>}
+BT_MASTER=${BT_MASTER:-local[*]}
 
 BIN_DIR=${BIN_DIR:-$ROOT/bin}
 
@@ -85,4 +91,8 @@ VALID_TEXT=$PREPARED_DIR/valid
 TEST_SRC=$PREPARED_DIR/test.$SRC
 TEST_REF=$PREPARED_DIR/test.$TGT
 SCORE_ARGS=
+if [ -n "$BT_MONO" ]; then
+  need_files "$BT_MONO"
+  back_translate_step
+fi
 run_train_eval

@@ -183,6 +183,11 @@ public final class TextLines implements Closeable {
         return lineNumber;
     }
 
+    /** Bytes read up to the end of the line last returned (after decompression): where the next line starts. */
+    public long offset() {
+        return offset;
+    }
+
     /** The file name used in messages. */
     public String name() {
         return name;

@@ -53,12 +53,7 @@ public final class TranslateCommand extends CommandLineTool {
         t.value("output", "o", "FILE", null, "output file, written atomically at the end (default: stdout)");
         t.value("reference", "r", "FILE", null, "score the output against this reference (BLEU and chrF, sacreBLEU-compatible)");
         t.value("model-info", null, "DIR", null, "print the model summary (parameters, layers, cache sizes) as JSON and exit");
-        SearchOptionTable.declare(t);
-        t.value("batch-size", null, "N", "64", "most sentences per batch");
-        t.value("max-tokens", null, "N", "4096", "most padded source tokens per batch");
-        t.value("max-source-tokens", null, "N", "1024", "longer inputs are truncated (with a warning naming the line)");
-        t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
-        t.value("threads", null, "N", "0", "intra-op threads (0: all cores)");
+        TranslatorOptionTable.declare(t);
         t.flag("quiet", "q", "no progress bar");
     }
 
@@ -73,14 +68,7 @@ public final class TranslateCommand extends CommandLineTool {
             return 0;
         }
         Path modelDir = Path.of(t.require(cmd, "model"));
-        TranslatorOptions options = TranslatorOptions.builder()
-                .search(SearchOptionTable.resolve(cmd, t))
-                .device(t.require(cmd, "device"))
-                .threads(t.getInt(cmd, "threads", 0))
-                .maxBatchSentences(t.getInt(cmd, "batch-size", 1))
-                .maxBatchTokens(t.getInt(cmd, "max-tokens", 1))
-                .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))
-                .build();
+        TranslatorOptions options = TranslatorOptionTable.resolve(cmd, t);
         String in = t.get(cmd, "input");
         String out = t.get(cmd, "output");
         String ref = t.get(cmd, "reference");

@@ -1,0 +1,35 @@
+package org.dmodel.translate.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.dmodel.cli.OptionTable;
+import org.dmodel.translate.TranslatorOptions;
+
+/**
+ * The translate options shared by every command that runs a {@link org.dmodel.translate.Translator}
+ * ({@code nmt-translate}, {@code nmt-spark-translate}): decoding flags, batch limits, device and threads.
+ */
+public final class TranslatorOptionTable {
+    private TranslatorOptionTable() {}
+
+    /** Adds the options to {@code t}. */
+    public static void declare(OptionTable t) {
+        SearchOptionTable.declare(t);
+        t.value("batch-size", null, "N", "64", "most sentences per batch");
+        t.value("max-tokens", null, "N", "4096", "most padded source tokens per batch");
+        t.value("max-source-tokens", null, "N", "1024", "longer inputs are truncated (with a warning naming the line)");
+        t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
+        t.value("threads", null, "N", "0", "intra-op threads (0: all cores)");
+    }
+
+    /** The options given on the command line (defaults for the rest). */
+    public static TranslatorOptions resolve(CommandLine cmd, OptionTable t) {
+        return TranslatorOptions.builder()
+                .search(SearchOptionTable.resolve(cmd, t))
+                .device(t.require(cmd, "device"))
+                .threads(t.getInt(cmd, "threads", 0))
+                .maxBatchSentences(t.getInt(cmd, "batch-size", 1))
+                .maxBatchTokens(t.getInt(cmd, "max-tokens", 1))
+                .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))
+                .build();
+    }
+}
