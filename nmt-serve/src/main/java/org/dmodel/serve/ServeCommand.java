@@ -68,6 +68,7 @@ public final class ServeCommand extends CommandLineTool {
         t.value("target-lang", null, "CODE", null, "LibreTranslate API: the only \"target\" accepted");
         t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
         t.value("threads", null, "N", "0", "intra-op threads (0: all cores)");
+        t.value("workers", null, "N", "1", "batches decoded at the same time (each with --threads intra-op threads)");
     }
 
     @Override
@@ -85,6 +86,7 @@ public final class ServeCommand extends CommandLineTool {
                 .search(defaults)
                 .device(t.require(cmd, "device"))
                 .threads(t.getInt(cmd, "threads", 0))
+                .workers(t.getInt(cmd, "workers", 1))
                 .maxBatchSentences(batching.maxBatchSentences())
                 .maxBatchTokens(batching.maxBatchTokens())
                 .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))

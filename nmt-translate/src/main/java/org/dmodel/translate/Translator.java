@@ -36,7 +36,8 @@ import org.dmodel.text.Tokenizer;
  *
  * <p>Thread-safe. Calls are queued to a fixed number of workers ({@link TranslatorOptions#workers()}), each
  * decoding one call at a time in batches made only from that call's inputs, so a result never depends on
- * what other threads asked for. Inputs come back in their order; an empty input gives an empty output. Decoding
+ * what other threads asked for ({@link BatchingTranslator} merges concurrent calls into shared batches instead).
+ * Inputs come back in their order; an empty input gives an empty output. Decoding
  * records no autograd graph: the parameters are loaded without gradients and every search runs with grad mode off.
  *
  * <p>{@link #close()} refuses new calls at once ({@link IllegalStateException}), waits up to
