@@ -111,7 +111,6 @@ public final class ServeCommand extends CommandLineTool {
             System.out.println("listening on http://" + shown + ":" + server.port());
             System.out.flush();
             stop.await();
-            LOG.info("stopping: no new connections; answering the requests in flight");
             boolean drained = server.drain(limits.timeout().plusSeconds(5));
             if (!drained) {
                 LOG.warn("some requests were still in flight after {} s; stopping anyway",

@@ -9,6 +9,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import org.dmodel.translate.BatchingTranslator;
 
@@ -22,7 +23,7 @@ import org.dmodel.translate.BatchingTranslator;
  */
 final class ServerMetrics implements BatchingTranslator.Listener {
     /** Endpoints reported by name; any other path counts as {@code other}, so a scan cannot grow the label set. */
-    static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/v1/translate", "/translate", "/health",
+    static final Set<String> ENDPOINTS = Set.of("/v1/translate", "/translate", "/health",
             "/v1/models", "/metrics");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();

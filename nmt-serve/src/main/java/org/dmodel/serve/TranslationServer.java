@@ -20,12 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.dmodel.search.SearchOptions;
 import org.dmodel.translate.BatchingTranslator;
 import org.dmodel.translate.Translation;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,7 @@ final class TranslationServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final StatisticsHandler requests; // Jetty's count of requests not yet completely answered
     private volatile Model model;
     private volatile boolean draining;
 
@@ -73,7 +73,6 @@ final class TranslationServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = limits.maxBodyBytes();
-            cfg.routes.before(ctx -> inFlight.incrementAndGet());
             cfg.routes.post("/v1/translate", this::translateV1);
             cfg.routes.post("/translate", this::translateLibre);
             cfg.routes.get("/health", this::health);
@@ -94,12 +93,14 @@ final class TranslationServer implements AutoCloseable {
                     + ctx.path())));
             cfg.http.prefer405over404 = true;
             // counted once the response is written, whatever the route or outcome
-            cfg.requestLogger.http((ctx, ms) -> {
-                metrics.request(ctx.path(), ctx.statusCode(), ms / 1000.0);
-                inFlight.decrementAndGet();
-            });
+            cfg.requestLogger.http((ctx, ms) -> metrics.request(ctx.path(), ctx.statusCode(), ms / 1000.0));
         });
         app.start(host, port);
+        requests = app.jettyServer().server().getDescendant(StatisticsHandler.class);
+        if (requests == null) {
+            app.stop();
+            throw new IllegalStateException("Javalin's Jetty server has no StatisticsHandler to drain with");
+        }
     }
 
     /** The port listened on. */
@@ -317,11 +318,12 @@ final class TranslationServer implements AutoCloseable {
                 n.close(); // the listening socket only: open connections stay to receive their answers
             }
         }
+        LOG.info("stopping: no new connections; answering the {} requests in flight", requests.getRequestsActive());
         long deadline = System.nanoTime() + wait.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (requests.getRequestsActive() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return inFlight.get() == 0;
+        return requests.getRequestsActive() == 0;
     }
 
     /** Stops the HTTP server. */

@@ -53,7 +53,12 @@ class ServeSignalIT {
             assertThrows(IOException.class, () -> fresh.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                     HttpResponse.BodyHandlers.ofString()), "a new connection after SIGTERM is refused");
             c.resume();
-            HttpResponse<String> answer = inFlight.get(ChildJvm.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            HttpResponse<String> answer;
+            try {
+                answer = inFlight.get(ChildJvm.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("the request in flight got no answer: " + e.getCause() + "\n" + c.tail(), e);
+            }
             assertEquals(200, answer.statusCode(), answer.body());
             assertEquals(1, JsonParser.parseString(answer.body()).getAsJsonObject().getAsJsonArray("translations")
                     .size());

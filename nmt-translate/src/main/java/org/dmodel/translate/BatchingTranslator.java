@@ -83,7 +83,7 @@ public final class BatchingTranslator implements AutoCloseable {
     public record Result(List<List<Translation>> translations, long queuedNanos, long decodeNanos,
             int batchSentences) {}
 
-    /** Sees every decode; called on the dispatcher thread, so it must be quick. */
+    /** Sees every decode, before its callers get their results; called on the dispatcher thread, so it must be quick. */
     public interface Listener {
         /**
          * A decode finished (or failed).
@@ -298,24 +298,25 @@ public final class BatchingTranslator implements AutoCloseable {
             out = translator.translateNBest(texts, key.search(), key.nbest(), i -> { });
         } catch (RuntimeException | Error e) {
             LOG.warn("a batch of {} sentences failed: {}", texts.size(), e.toString());
+            notifyListener(batch.size(), texts.size(), sourceTokens, 0, System.nanoTime() - start);
             for (Call c : batch) {
                 c.result.completeExceptionally(e);
             }
-            notifyListener(batch.size(), texts.size(), sourceTokens, 0, System.nanoTime() - start);
             return;
         }
         long nanos = System.nanoTime() - start;
         int outputTokens = 0;
+        for (List<Translation> n : out) {
+            outputTokens += n.isEmpty() ? 0 : n.get(0).tokens().length;
+        }
+        // the listener first: a caller that reads metrics after its answer finds its decode counted
+        notifyListener(batch.size(), texts.size(), sourceTokens, outputTokens, nanos);
         int from = 0;
         for (Call c : batch) {
             List<List<Translation>> mine = List.copyOf(out.subList(from, from + c.texts.size()));
             from += c.texts.size();
-            for (List<Translation> n : mine) {
-                outputTokens += n.isEmpty() ? 0 : n.get(0).tokens().length;
-            }
             c.result.complete(new Result(mine, start - c.submitted, nanos, texts.size()));
         }
-        notifyListener(batch.size(), texts.size(), sourceTokens, outputTokens, nanos);
     }
 
     private void notifyListener(int calls, int sentences, int sourceTokens, int outputTokens, long nanos) {
