@@ -36,7 +36,8 @@ import org.dmodel.text.Tokenizer;
  *
  * <p>Thread-safe. Calls are queued to a fixed number of workers ({@link TranslatorOptions#workers()}), each
  * decoding one call at a time in batches made only from that call's inputs, so a result never depends on
- * what other threads asked for. Inputs come back in their order; an empty input gives an empty output. Decoding
+ * what other threads asked for ({@link BatchingTranslator} merges concurrent calls into shared batches instead).
+ * Inputs come back in their order; an empty input gives an empty output. Decoding
  * records no autograd graph: the parameters are loaded without gradients and every search runs with grad mode off.
  *
  * <p>{@link #close()} refuses new calls at once ({@link IllegalStateException}), waits up to
@@ -51,7 +52,6 @@ public final class Translator implements AutoCloseable {
     private final Tokenizer target;
     private final SpecialIds targetIds;
     private final TranslatorOptions options;
-    private final SearchStrategy search;
     private final ExecutorService workers;
     private final Object calls = new Object();
     private int inFlight; // guarded by calls
@@ -69,7 +69,7 @@ public final class Translator implements AutoCloseable {
         this.target = loaded.vocabularies().target();
         this.targetIds = target.specialIds();
         this.options = options;
-        this.search = SearchStrategies.forOptions(options.search());
+        SearchStrategies.forOptions(options.search()); // bad options fail at load, not at the first call
         this.workers = Executors.newFixedThreadPool(options.workers(), r -> {
             Thread t = new Thread(r, "dmodel-translator");
             t.setDaemon(true);
@@ -127,6 +127,16 @@ public final class Translator implements AutoCloseable {
      * @param truncated called with the index of each input cut to {@link TranslatorOptions#maxSourceTokens()}
      */
     public List<List<Translation>> translateNBest(List<String> texts, int n, IntConsumer truncated) {
+        return translateNBest(texts, options.search(), n, truncated);
+    }
+
+    /**
+     * As {@link #translateNBest(List, int, IntConsumer)}, decoding with {@code search} instead of the options' search
+     * settings (its special ids are replaced by the model's): how a server applies a request's beam and length
+     * penalty without loading the model twice.
+     */
+    public List<List<Translation>> translateNBest(List<String> texts, SearchOptions search, int n,
+            IntConsumer truncated) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }
@@ -134,7 +144,7 @@ public final class Translator implements AutoCloseable {
         // the call counts as in flight until its decode has returned, even if the caller stops waiting
         return await(workers.submit(() -> {
             try {
-                return decode(texts, n, truncated);
+                return decode(texts, search, n, truncated);
             } finally {
                 exit();
             }
@@ -181,11 +191,21 @@ public final class Translator implements AutoCloseable {
         }
     }
 
-    private List<List<Translation>> decode(List<String> texts, int n, IntConsumer truncated) {
-        SearchOptions so = options.search().withSpecialIds(targetIds).withNbest(Math.max(n, options.search().nbest()));
+    /**
+     * The source tokens {@code text} is decoded with: its pieces, cut to {@link TranslatorOptions#maxSourceTokens()},
+     * plus EOS; 0 for a text without pieces (it is not decoded). What batch limits in tokens count.
+     */
+    public int sourceTokens(String text) {
+        int pieces = source.encode(text).length;
+        return pieces == 0 ? 0 : Math.min(pieces, options.maxSourceTokens() - 1) + 1;
+    }
+
+    private List<List<Translation>> decode(List<String> texts, SearchOptions search, int n, IntConsumer truncated) {
+        SearchOptions so = search.withSpecialIds(targetIds).withNbest(Math.max(n, search.nbest()));
         if (so.beam() < so.nbest()) {
             so = so.withBeam(so.nbest());
         }
+        SearchStrategy strategy = SearchStrategies.forOptions(so);
         int[][] ids = new int[texts.size()][];
         List<Integer> work = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
@@ -215,7 +235,7 @@ public final class Translator implements AutoCloseable {
             }
             List<List<Hypothesis>> hyps;
             try (NDManager manager = loaded.model().getNDManager().newSubManager()) {
-                hyps = search.search(model, sources, so, manager);
+                hyps = strategy.search(model, sources, so, manager);
             }
             for (int j = 0; j < batch.length; j++) {
                 List<Translation> ts = new ArrayList<>();

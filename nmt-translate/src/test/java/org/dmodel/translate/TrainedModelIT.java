@@ -256,6 +256,64 @@ class TrainedModelIT {
         }
     }
 
+    /**
+     * BatchingTranslator's guarantee on a model that translates: 32 threads each send single sentences of the test
+     * set (each thread in its own order, all starting together) and get, for each, the per-call result of a
+     * sequential run, or a different translation only where the two scores tie within {@link Tolerance#PATH} (the
+     * batch changed the float sums). The decodes did merge calls (checked), else this would test nothing new.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"encdec", "lwc"})
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void concurrentSingleSentenceCallsMergedIntoBatchesGetTheSequentialResults(String arch) throws Exception {
+        TranslatorOptions options = TranslatorOptions.builder().search(SearchOptions.DEFAULTS.withBeam(3)).build();
+        int threads = 32;
+        int perThread = 10;
+        java.util.concurrent.atomic.AtomicInteger largest = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (Translator t = Translator.load(MODELS.get(arch), options);
+                BatchingTranslator batching = new BatchingTranslator(t, BatchingTranslator.Options.defaults(),
+                        (calls, sentences, src, out, nanos) -> largest.accumulateAndGet(calls, Math::max))) {
+            List<Translation> sequential = new ArrayList<>();
+            for (String s : test) {
+                sequential.add(t.translateNBest(s, 1).get(0));
+            }
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int th = 0; th < threads; th++) {
+                int thread = th;
+                results.add(pool.submit(() -> {
+                    start.await(1, TimeUnit.MINUTES);
+                    List<String> problems = new ArrayList<>();
+                    for (int k = 0; k < perThread; k++) {
+                        int i = (thread * 7 + k * 13) % test.size();
+                        Translation got = batching.submit(List.of(test.get(i)), options.search(), 1).get(5,
+                                TimeUnit.MINUTES).translations().get(0).get(0);
+                        Translation want = sequential.get(i);
+                        if (!got.text().equals(want.text()) && Math.abs(got.score() - want.score()) > Tolerance.PATH) {
+                            problems.add("'" + test.get(i) + "' gave '" + got.text() + "' (" + got.score()
+                                    + "), sequentially '" + want.text() + "' (" + want.score() + ")");
+                        }
+                    }
+                    return problems;
+                }));
+            }
+            start.countDown();
+            List<String> problems = new ArrayList<>();
+            for (Future<List<String>> f : results) {
+                problems.addAll(f.get(5, TimeUnit.MINUTES));
+            }
+            assertTrue(problems.isEmpty(), arch + ": " + problems.size() + " of " + threads * perThread
+                    + " merged results differ from the per-call ones beyond a tie:\n" + String.join("\n", problems));
+            assertTrue(largest.get() > 1, arch + ": no decode merged two calls; the comparison proves nothing");
+            System.out.printf("%s: %d single-sentence calls from %d threads, up to %d calls per decode%n", arch,
+                    threads * perThread, threads, largest.get());
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+    }
+
     private static String sample(List<String> hyps) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 3 && i < hyps.size(); i++) {
