@@ -74,19 +74,26 @@ final class TensorProductHeads extends HeadLayout {
     }
 
     @Override
-    NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope,
-                                     RotaryEmbedding.Angles angles, boolean training) {
+    NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
+                           boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
         int rk = spec.rankK();
         int rv = spec.rankV();
-        NDList f = part.split(new long[] {(long) rk * heads, (long) rk * (heads + headDim),
-                (long) rk * (heads + headDim) + (long) rv * heads}, 2);
+        NDList f = splitFactors(part);
         return new NDArray[] {
                 f.get(0).reshape(b, n, heads, rk),       // A_K (B, n, h, R_K)
                 factor(f.get(1), b, n, rk, rope, angles), // B_K (B, n, R_K, d_h), rotated
                 f.get(2).reshape(b, n, heads, rv),       // A_V (B, n, h, R_V)
                 f.get(3).reshape(b, n, rv, headDim)};    // B_V (B, n, R_V, d_h)
+    }
+
+    /** The key/value part (B, n, ·) split into A_K, B_K, A_V, B_V, each still flat over its last axis. */
+    private NDList splitFactors(NDArray part) {
+        int rk = spec.rankK();
+        int rv = spec.rankV();
+        return part.split(new long[] {(long) rk * heads, (long) rk * (heads + headDim),
+                (long) rk * (heads + headDim) + (long) rv * heads}, 2);
     }
 
     private NDArray factor(NDArray part, long b, long n, int rank, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
@@ -134,8 +141,7 @@ final class TensorProductHeads extends HeadLayout {
         long b = part.getShape().get(0);
         int rk = spec.rankK();
         int rv = spec.rankV();
-        NDList f = part.split(new long[] {(long) rk * heads, (long) rk * (heads + headDim),
-                (long) rk * (heads + headDim) + (long) rv * heads}, 2); // each (B, 1, ·)
+        NDList f = splitFactors(part); // each (B, 1, ·)
         NDArray keyBasis = angles != null ? factor(f.get(1), b, 1, rk, rope, angles) : f.get(1);
         return new NDArray[] {
                 f.get(0).reshape(b, 1, heads, 1, 1, rk),                   // A_K (B, 1, h, 1, 1, R_K)
