@@ -22,12 +22,15 @@ import org.dmodel.search.DecoderState;
  * Speed of the models (not a test): forward + backward ms per 4096-token batch (64 × (32 source + 32 target))
  * for the {@code small} preset, both architectures, per attention type; decoding ms per step at batch 1 and 32
  * (32-token sources, 64 steps, random tokens, autograd off as in {@code nmt-translate}), with the arrays one step
- * creates at batch 1 (each is the result of one native tensor operation called through JNI, so this counts the
- * calls whose fixed cost decides batch-1 speed).
+ * creates at batch 1 (each is the result of one native tensor operation called through JNI, so this counts a step's
+ * native calls).
  *
  * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1
  * -cp <test classpath> org.dmodel.model.ModelBench [--steps 6] [--warmup 2] [--specs mha,gqa:2,tpa:6/2/2]
- * [--arch encdec,lwc] [--large-batch 32]}.
+ * [--arch encdec,lwc] [--large-batch 32] [--decode-warmup 25] [--train false]}. Decoding gets its own warm-up
+ * (25 runs of 64 steps): the JIT compiler works on the decoding path for about 20 runs, and while it does it takes
+ * CPU from the intra-op threads (batch 1 on 2 cores: 5–7 ms/step in the first two runs, 1.7–1.9 after twenty).
+ * Run it with the launchers' {@code -XX:+UseSerialGC -Xmn16m}: G1's concurrent threads slow batch 1 the same way.
  */
 public final class ModelBench {
     private ModelBench() {}
@@ -38,6 +41,8 @@ public final class ModelBench {
         String specs = "mha,gqa:2,tpa:6/2/2,tpa-kv:2/2";
         String archs = "encdec,lwc";
         int largeBatch = 32;
+        int decodeWarmup = 25;
+        boolean train = true;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
@@ -45,6 +50,8 @@ public final class ModelBench {
                 case "--specs" -> specs = args[i + 1];
                 case "--arch" -> archs = args[i + 1];
                 case "--large-batch" -> largeBatch = Integer.parseInt(args[i + 1]);
+                case "--decode-warmup" -> decodeWarmup = Integer.parseInt(args[i + 1]);
+                case "--train" -> train = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -58,11 +65,11 @@ public final class ModelBench {
                         .attention(ModelOptions.parseSpecs(spec)).build();
                 try (Model model = Models.newModel(c, Device.cpu())) {
                     Seq2SeqModel block = Models.block(model);
-                    double train = trainStep(block, steps, warmup);
-                    double[] d1 = decodeStep(block, 1, warmup);
-                    double[] d32 = decodeStep(block, largeBatch, warmup);
+                    double trainMs = train ? trainStep(block, steps, warmup) : Double.NaN;
+                    double[] d1 = decodeStep(block, 1, decodeWarmup);
+                    double[] d32 = decodeStep(block, largeBatch, decodeWarmup);
                     System.out.printf("%-7s %-12s %10d %14.1f %13.2f %14.2f %12.0f%n", arch, spec,
-                            ModelSummary.parameters(c), train, d1[0], d32[0], d1[1]);
+                            ModelSummary.parameters(c), trainMs, d1[0], d32[0], d1[1]);
                 }
             }
         }
@@ -102,8 +109,8 @@ public final class ModelBench {
     }
 
     /**
-     * Mean ms per step over 64 steps with {@code batch} 32-token sources (greedy: beam 1), after warm-up runs, and
-     * the mean number of arrays a step creates.
+     * Ms per step with {@code batch} 32-token sources (greedy: beam 1): the median over 5 runs of each run's mean over
+     * 64 steps, after warm-up runs; and the mean number of arrays a step creates.
      */
     private static double[] decodeStep(Seq2SeqModel block, int batch, int warmup) {
         Random random = new Random(2);
@@ -112,9 +119,9 @@ public final class ModelBench {
         for (int s = 0; s < batch; s++) {
             sources[s] = ids(random, 32, v);
         }
-        double total = 0;
+        int runs = 5;
+        double[] perRun = new double[runs];
         long arrays = 0;
-        int runs = 3;
         for (int run = 0; run < warmup + runs; run++) {
             try (Engines.GradientsOff off = Engines.gradientsOff(); NDManager m = NDManager.newBaseManager();
                  DecoderState state = block.encode(sources, 1, m)) {
@@ -133,11 +140,12 @@ public final class ModelBench {
                     }
                 }
                 if (run >= warmup) {
-                    total += (System.nanoTime() - t0) / 1e6 / 64;
+                    perRun[run - warmup] = (System.nanoTime() - t0) / 1e6 / 64;
                 }
             }
         }
-        return new double[] {total / runs, arrays / (64.0 * runs)};
+        Arrays.sort(perRun);
+        return new double[] {perRun[runs / 2], arrays / (64.0 * runs)};
     }
 
     private static int[] ids(Random random, int n, int v) {

@@ -67,7 +67,7 @@ public final class ServeCommand extends CommandLineTool {
         t.value("source-lang", null, "CODE", null, "LibreTranslate API: the only \"source\" accepted (besides auto)");
         t.value("target-lang", null, "CODE", null, "LibreTranslate API: the only \"target\" accepted");
         t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
-        t.value("threads", null, "N", "0", "intra-op threads (0: all cores)");
+        t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
         t.value("workers", null, "N", "1", "batches decoded at the same time (each with --threads intra-op threads)");
     }
 

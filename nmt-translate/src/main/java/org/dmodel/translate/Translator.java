@@ -11,9 +11,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.dmodel.engine.Engines;
 import org.dmodel.io.LoadedModel;
+import org.dmodel.io.TestHooks;
 import org.dmodel.io.ModelDirectory;
 import org.dmodel.model.Seq2SeqModel;
 import org.dmodel.search.Hypothesis;
@@ -34,10 +36,11 @@ import org.dmodel.text.Tokenizer;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Calls are queued to a fixed number of workers ({@link TranslatorOptions#workers()}), each
- * decoding one call at a time in batches made only from that call's inputs, so a result never depends on
- * what other threads asked for ({@link BatchingTranslator} merges concurrent calls into shared batches instead).
- * Inputs come back in their order; an empty input gives an empty output. Decoding
+ * <p>Thread-safe. A call's inputs are sorted by length and cut into batches made only from that call's inputs, so a
+ * result never depends on what other threads asked for ({@link BatchingTranslator} merges concurrent calls into shared
+ * batches instead). The batches queue, in call order, for a fixed number of workers ({@link TranslatorOptions#workers()}),
+ * each decoding one batch at a time on its own intra-op threads: with several workers a long call's batches are
+ * decoded side by side. Inputs come back in their order; an empty input gives an empty output. Decoding
  * records no autograd graph: the parameters are loaded without gradients and every search runs with grad mode off.
  *
  * <p>{@link #close()} refuses new calls at once ({@link IllegalStateException}), waits up to
@@ -89,9 +92,8 @@ public final class Translator implements AutoCloseable {
      */
     public static Translator load(Path modelDir, TranslatorOptions options) throws IOException {
         Device device = Engines.device(options.device());
-        if (options.threads() > 0) {
-            Engines.setThreads(options.threads());
-        }
+        // read by each worker thread when it first decodes (libtorch keeps the thread count per thread)
+        Engines.setThreads(options.intraOpThreads());
         return new Translator(ModelDirectory.load(modelDir, device), options);
     }
 
@@ -141,14 +143,15 @@ public final class Translator implements AutoCloseable {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }
         enter();
-        // the call counts as in flight until its decode has returned, even if the caller stops waiting
-        return await(workers.submit(() -> {
-            try {
-                return decode(texts, search, n, truncated);
-            } finally {
-                exit();
-            }
-        }));
+        Call call;
+        try {
+            call = new Call(texts, search, n, truncated);
+        } catch (RuntimeException | Error e) {
+            exit();
+            throw e;
+        }
+        call.submit();
+        return call.await();
     }
 
     private void enter() {
@@ -173,24 +176,6 @@ public final class Translator implements AutoCloseable {
         }
     }
 
-    private static List<List<Translation>> await(Future<List<List<Translation>>> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the decode finishes in its worker; its result is dropped
-            throw new IllegalStateException("interrupted while translating", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        }
-    }
-
     /**
      * The source tokens {@code text} is decoded with: its pieces, cut to {@link TranslatorOptions#maxSourceTokens()},
      * plus EOS; 0 for a text without pieces (it is not decoded). What batch limits in tokens count.
@@ -200,42 +185,84 @@ public final class Translator implements AutoCloseable {
         return pieces == 0 ? 0 : Math.min(pieces, options.maxSourceTokens() - 1) + 1;
     }
 
-    private List<List<Translation>> decode(List<String> texts, SearchOptions search, int n, IntConsumer truncated) {
-        SearchOptions so = search.withSpecialIds(targetIds).withNbest(Math.max(n, search.nbest()));
-        if (so.beam() < so.nbest()) {
-            so = so.withBeam(so.nbest());
-        }
-        SearchStrategy strategy = SearchStrategies.forOptions(so);
-        int[][] ids = new int[texts.size()][];
-        List<Integer> work = new ArrayList<>();
-        for (int i = 0; i < ids.length; i++) {
-            int[] tokens = source.encode(texts.get(i));
-            if (tokens.length == 0) {
-                continue; // an empty line translates to an empty line
+    /**
+     * One call: its inputs tokenized and planned into batches in the caller's thread, each batch decoded by a worker.
+     * The call counts as in flight until its last batch has returned, even if the caller stops waiting.
+     */
+    private final class Call {
+        private final SearchOptions search;
+        private final SearchStrategy strategy;
+        private final int n;
+        private final int[][] ids;
+        private final List<int[]> batches;
+        private final List<List<Translation>> out;
+        private final List<Future<?>> decoded = new ArrayList<>();
+        private final AtomicInteger left;
+        private volatile boolean dropped; // the caller stopped waiting or a batch failed: skip what has not started
+
+        Call(List<String> texts, SearchOptions requested, int n, IntConsumer truncated) {
+            SearchOptions so = requested.withSpecialIds(targetIds).withNbest(Math.max(n, requested.nbest()));
+            this.search = so.beam() < so.nbest() ? so.withBeam(so.nbest()) : so;
+            this.strategy = SearchStrategies.forOptions(search);
+            this.n = n;
+            this.ids = new int[texts.size()][];
+            List<Integer> work = new ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                int[] tokens = source.encode(texts.get(i));
+                if (tokens.length == 0) {
+                    continue; // an empty line translates to an empty line
+                }
+                if (tokens.length >= options.maxSourceTokens()) {
+                    tokens = Arrays.copyOf(tokens, options.maxSourceTokens() - 1);
+                    truncated.accept(i);
+                }
+                ids[i] = source.specialIds().withEos(tokens);
+                work.add(i);
             }
-            if (tokens.length >= options.maxSourceTokens()) {
-                tokens = Arrays.copyOf(tokens, options.maxSourceTokens() - 1);
-                truncated.accept(i);
+            this.batches = LengthBatches.plan(work, ids, options.maxBatchSentences(), options.maxBatchTokens());
+            this.out = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                out.add(ids[i] == null ? List.of(new Translation("", new int[0], 0.0)) : null);
             }
-            ids[i] = source.specialIds().withEos(tokens);
-            work.add(i);
+            this.left = new AtomicInteger(batches.size());
         }
-        List<List<Translation>> out = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            out.add(List.of());
+
+        void submit() {
+            if (batches.isEmpty()) {
+                exit();
+                return;
+            }
+            for (int[] batch : batches) {
+                decoded.add(workers.submit(() -> {
+                    try {
+                        if (!dropped) {
+                            decode(batch);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        dropped = true;
+                        throw e;
+                    } finally {
+                        if (left.decrementAndGet() == 0) {
+                            exit();
+                        }
+                    }
+                }));
+            }
         }
-        for (int[] batch : LengthBatches.plan(work, ids, options.maxBatchSentences(), options.maxBatchTokens())) {
+
+        private void decode(int[] batch) {
             if (abandoned) {
                 throw new IllegalStateException("the Translator was closed while this call was running (close waited "
                         + CLOSE_WAIT.toSeconds() + " s for it)");
             }
+            TestHooks.reached("translate.decode", null); // a worker took the batch, not yet decoded
             int[][] sources = new int[batch.length][];
             for (int j = 0; j < batch.length; j++) {
                 sources[j] = ids[batch[j]];
             }
             List<List<Hypothesis>> hyps;
             try (NDManager manager = loaded.model().getNDManager().newSubManager()) {
-                hyps = strategy.search(model, sources, so, manager);
+                hyps = strategy.search(model, sources, search, manager);
             }
             for (int j = 0; j < batch.length; j++) {
                 List<Translation> ts = new ArrayList<>();
@@ -245,15 +272,37 @@ public final class Translator implements AutoCloseable {
                     }
                     ts.add(new Translation(target.decode(h.tokens()), h.tokens(), h.score()));
                 }
-                out.set(batch[j], ts);
+                synchronized (out) {
+                    out.set(batch[j], ts);
+                }
             }
         }
-        for (int i = 0; i < texts.size(); i++) {
-            if (ids[i] == null) {
-                out.set(i, List.of(new Translation("", new int[0], 0.0)));
+
+        /** Waits for every batch; rethrows the first failure in batch order. */
+        List<List<Translation>> await() {
+            try {
+                for (Future<?> f : decoded) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                dropped = true; // batches already running finish in their workers; their results are dropped
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while translating", e);
+            } catch (ExecutionException e) {
+                dropped = true;
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            }
+            synchronized (out) {
+                return new ArrayList<>(out);
             }
         }
-        return out;
     }
 
     /** Refuses new calls, waits up to {@link #CLOSE_WAIT} for those in flight, and frees the model after the last. */

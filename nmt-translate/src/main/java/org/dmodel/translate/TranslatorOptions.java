@@ -8,11 +8,11 @@ import org.dmodel.search.SearchOptions;
  * @param search beam size, length penalty, length limits, n-best, sampling (see {@link SearchOptions}; default
  *     beam 5, lenpen 1.0)
  * @param device {@code cpu} (default), {@code gpu} or {@code gpu:N}
- * @param threads libtorch intra-op threads; 0 (default) leaves the engine's setting (the number of cores)
+ * @param threads libtorch intra-op threads of each worker; 0 (default): the cores divided among the workers
  * @param maxBatchSentences most sentences decoded together (default 64)
  * @param maxBatchTokens most source tokens decoded together, padding included (default 4096)
- * @param workers calls decoded at the same time; each worker decodes one call at a time (default 1: calls are
- *     served one after the other, each using all intra-op threads)
+ * @param workers batches decoded at the same time, each by one worker on its own intra-op threads (default 1: batches
+ *     are decoded one after the other, each using every core)
  * @param maxSourceTokens longer inputs are truncated to this many tokens (default 1024)
  */
 public record TranslatorOptions(SearchOptions search, String device, int threads, int maxBatchSentences,
@@ -22,6 +22,11 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
         if (maxBatchSentences < 1 || maxBatchTokens < 1 || workers < 1 || maxSourceTokens < 1 || threads < 0) {
             throw new IllegalArgumentException("batch sizes, workers and maxSourceTokens must be >= 1, threads >= 0");
         }
+    }
+
+    /** The intra-op threads each worker decodes with: {@link #threads()}, or else the cores shared among the workers. */
+    public int intraOpThreads() {
+        return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
 
     /** The defaults listed above. */

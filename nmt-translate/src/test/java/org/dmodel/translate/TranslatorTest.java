@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.dmodel.io.TestHooks;
 import org.dmodel.search.SearchOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,6 +81,39 @@ class TranslatorTest {
                 pool.shutdown();
             }
         }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void twoWorkersDecodeOneCallsBatchesSideBySideWithTheSameResults(@TempDir Path dir) throws Exception {
+        Path model = TestModels.random(dir.resolve("m"), "encdec", "mha");
+        List<String> texts = longCall();
+        List<String> expected;
+        try (Translator one = Translator.load(model, oneSentenceBatches())) {
+            expected = one.translate(texts);
+        }
+        // the first batch a worker takes waits for a second one to be taken while it holds: only a second worker can
+        CountDownLatch taken = new CountDownLatch(2);
+        AtomicBoolean sideBySide = new AtomicBoolean();
+        AtomicBoolean first = new AtomicBoolean(true);
+        TestHooks.listen((point, path) -> {
+            if (point.equals("translate.decode")) {
+                taken.countDown();
+                if (first.getAndSet(false)) {
+                    try {
+                        sideBySide.set(taken.await(1, TimeUnit.MINUTES));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        try (Translator two = Translator.load(model, oneSentenceBatches().toBuilder().workers(2).build())) {
+            assertEquals(expected, two.translate(texts), "two workers give the one-worker results, in input order");
+        } finally {
+            TestHooks.listen(null);
+        }
+        assertTrue(sideBySide.get(), "a second batch of the same call started while the first was being decoded");
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class TranslatorOptionTable {
         t.value("max-tokens", null, "N", "4096", "most padded source tokens per batch");
         t.value("max-source-tokens", null, "N", "1024", "longer inputs are truncated (with a warning naming the line)");
         t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
-        t.value("threads", null, "N", "0", "intra-op threads (0: all cores)");
+        t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
     }
 
     /** The options given on the command line (defaults for the rest). */

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.dmodel.io.LoadedModel;
 import org.dmodel.io.ModelDirectory;
 import org.dmodel.translate.TestModels;
+import org.dmodel.translate.TranslatorOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.dmodel.testing.CommandRun;
@@ -155,6 +156,18 @@ class TranslateCommandTest {
             long count = m.block().getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
             assertEquals(count, o.get("parameters").getAsLong());
         }
+    }
+
+    @Test
+    void workersShareTheCoresUnlessGiven() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        TranslatorOptions cpu = TranslatorOptions.defaults();
+        assertEquals(cores, TranslateCommand.workers(0, cpu), "one worker per core");
+        assertEquals(1, cpu.toBuilder().workers(cores).build().intraOpThreads(), "each on one thread");
+        assertEquals(Math.max(1, cores / 2), TranslateCommand.workers(0, cpu.toBuilder().threads(2).build()),
+                "--threads 2: a worker per two cores");
+        assertEquals(3, TranslateCommand.workers(3, cpu), "--workers wins");
+        assertEquals(1, TranslateCommand.workers(0, cpu.toBuilder().device("gpu").build()), "one on a GPU");
     }
 
     @Test
