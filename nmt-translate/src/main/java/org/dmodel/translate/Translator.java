@@ -92,8 +92,10 @@ public final class Translator implements AutoCloseable {
      */
     public static Translator load(Path modelDir, TranslatorOptions options) throws IOException {
         Device device = Engines.device(options.device());
-        // read by each worker thread when it first decodes (libtorch keeps the thread count per thread)
-        Engines.setThreads(options.intraOpThreads());
+        if (options.threads() > 0 || options.workers() > 1) {
+            // read by each worker thread when it first decodes (libtorch keeps the thread count per thread)
+            Engines.setThreads(options.intraOpThreads());
+        }
         return new Translator(ModelDirectory.load(modelDir, device), options);
     }
 

@@ -8,7 +8,8 @@ import org.dmodel.search.SearchOptions;
  * @param search beam size, length penalty, length limits, n-best, sampling (see {@link SearchOptions}; default
  *     beam 5, lenpen 1.0)
  * @param device {@code cpu} (default), {@code gpu} or {@code gpu:N}
- * @param threads libtorch intra-op threads of each worker; 0 (default): the cores divided among the workers
+ * @param threads libtorch intra-op threads of each worker; 0 (default): the engine's setting for one worker (all
+ *     cores unless {@code ai.djl.pytorch.num_threads} says otherwise), the cores divided among several
  * @param maxBatchSentences most sentences decoded together (default 64)
  * @param maxBatchTokens most source tokens decoded together, padding included (default 4096)
  * @param workers batches decoded at the same time, each by one worker on its own intra-op threads (default 1: batches
