@@ -6,15 +6,15 @@
 # trained model.
 #
 #   recipes/bench/serve-load.sh   (MODEL [runs/quickstart/model], CLIENTS [1,8,32,128], DURATION [60], WARMUP [5],
-#                                  THREADS [2], PORT [18080], WORK [/tmp/serve-load], SERVE_FLAGS [])
-# SERVE_FLAGS adds nmt-serve options to both modes, e.g. SERVE_FLAGS="--workers 2" THREADS=1.
+#                                  THREADS [0: the server's default], PORT [18080], WORK [/tmp/serve-load], SERVE_FLAGS [])
+# SERVE_FLAGS adds nmt-serve options to both modes, e.g. SERVE_FLAGS="--workers 1" THREADS=2 (one batch at a time).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MODEL=${MODEL:-$root/runs/quickstart/model}
 CLIENTS=${CLIENTS:-1,8,32,128}
 DURATION=${DURATION:-60}
 WARMUP=${WARMUP:-5}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-0}
 PORT=${PORT:-18080}
 WORK=${WORK:-/tmp/serve-load}
 mkdir -p "$WORK"

@@ -71,7 +71,8 @@ public final class TranslateCommand extends CommandLineTool {
         }
         Path modelDir = Path.of(t.require(cmd, "model"));
         TranslatorOptions given = TranslatorOptionTable.resolve(cmd, t);
-        TranslatorOptions options = given.toBuilder().workers(workers(t.getInt(cmd, "workers", 0), given)).build();
+        TranslatorOptions options = given.toBuilder()
+                .workers(TranslatorOptionTable.workers(t.getInt(cmd, "workers", 0), given)).build();
         String in = t.get(cmd, "input");
         String out = t.get(cmd, "output");
         String ref = t.get(cmd, "reference");
@@ -98,20 +99,6 @@ public final class TranslateCommand extends CommandLineTool {
             Scores.print(Path.of(ref), hypotheses, System.err);
         }
         return 0;
-    }
-
-    /**
-     * The workers for {@code --workers N}; 0 picks them. On CPU a file decodes fastest as several batches at once with
-     * few threads each (2 workers × 1 thread: 1.17–1.43× the speed of 1 × 2 on 2 cores, BENCHMARKS.md "Workers").
-     */
-    static int workers(int requested, TranslatorOptions options) {
-        if (requested > 0) {
-            return requested;
-        }
-        if (!options.device().equals("cpu")) {
-            return 1;
-        }
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, options.threads()));
     }
 
     /** Translates every line of {@code lines} into {@code w}; collects the best hypotheses when asked. */

@@ -21,6 +21,22 @@ public final class TranslatorOptionTable {
         t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
     }
 
+    /**
+     * The workers for {@code --workers N} of a command that decodes on its own machine; 0 picks them: on CPU one per
+     * core, or one per {@code --threads} cores when given; on a GPU 1. Several batches at once with few threads each
+     * is the faster use of CPU cores here (2 workers × 1 thread on 2 cores: files 1.17–1.43×, the server 1.8–2.2× the
+     * speed of 1 × 2; BENCHMARKS.md "Issue 14, continued").
+     */
+    public static int workers(int requested, TranslatorOptions options) {
+        if (requested > 0) {
+            return requested;
+        }
+        if (!options.device().equals("cpu")) {
+            return 1;
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, options.threads()));
+    }
+
     /** The options given on the command line (defaults for the rest). */
     public static TranslatorOptions resolve(CommandLine cmd, OptionTable t) {
         return TranslatorOptions.builder()

@@ -162,12 +162,12 @@ class TranslateCommandTest {
     void workersShareTheCoresUnlessGiven() {
         int cores = Runtime.getRuntime().availableProcessors();
         TranslatorOptions cpu = TranslatorOptions.defaults();
-        assertEquals(cores, TranslateCommand.workers(0, cpu), "one worker per core");
+        assertEquals(cores, TranslatorOptionTable.workers(0, cpu), "one worker per core");
         assertEquals(1, cpu.toBuilder().workers(cores).build().intraOpThreads(), "each on one thread");
-        assertEquals(Math.max(1, cores / 2), TranslateCommand.workers(0, cpu.toBuilder().threads(2).build()),
+        assertEquals(Math.max(1, cores / 2), TranslatorOptionTable.workers(0, cpu.toBuilder().threads(2).build()),
                 "--threads 2: a worker per two cores");
-        assertEquals(3, TranslateCommand.workers(3, cpu), "--workers wins");
-        assertEquals(1, TranslateCommand.workers(0, cpu.toBuilder().device("gpu").build()), "one on a GPU");
+        assertEquals(3, TranslatorOptionTable.workers(3, cpu), "--workers wins");
+        assertEquals(1, TranslatorOptionTable.workers(0, cpu.toBuilder().device("gpu").build()), "one on a GPU");
     }
 
     @Test
