@@ -69,8 +69,7 @@ public final class ServeCommand extends CommandLineTool {
         t.value("target-lang", null, "CODE", null, "LibreTranslate API: the only \"target\" accepted");
         t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
         t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
-        t.value("workers", null, "N", "0", "batches decoded at the same time, each on its own --threads (0: on CPU"
-                + " one per core, or per --threads cores when given; on a GPU 1)");
+        TranslatorOptionTable.declareWorkers(t);
     }
 
     @Override
@@ -84,16 +83,14 @@ public final class ServeCommand extends CommandLineTool {
         BatchingTranslator.Options batching = new BatchingTranslator.Options(t.getInt(cmd, "batch-size", 1),
                 t.getInt(cmd, "max-tokens", 1), Duration.ofMillis(t.getInt(cmd, "max-wait-ms", 0)),
                 t.getInt(cmd, "queue", 1), !t.has(cmd, "no-batching"));
-        TranslatorOptions given = TranslatorOptions.builder()
+        TranslatorOptions options = TranslatorOptionTable.withWorkers(cmd, t, TranslatorOptions.builder()
                 .search(defaults)
                 .device(t.require(cmd, "device"))
                 .threads(t.getInt(cmd, "threads", 0))
                 .maxBatchSentences(batching.maxBatchSentences())
                 .maxBatchTokens(batching.maxBatchTokens())
                 .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))
-                .build();
-        TranslatorOptions options = given.toBuilder()
-                .workers(TranslatorOptionTable.workers(t.getInt(cmd, "workers", 0), given)).build();
+                .build());
         String host = t.require(cmd, "host");
         ModelDirectory.verify(modelDir); // a wrong path fails before the port is taken
         CountDownLatch stop = new CountDownLatch(1);

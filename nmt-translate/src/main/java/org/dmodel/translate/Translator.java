@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.dmodel.engine.Engines;
 import org.dmodel.io.LoadedModel;
-import org.dmodel.io.TestHooks;
 import org.dmodel.io.ModelDirectory;
+import org.dmodel.io.TestHooks;
 import org.dmodel.model.Seq2SeqModel;
 import org.dmodel.search.Hypothesis;
 import org.dmodel.search.SearchOptions;
@@ -274,9 +274,7 @@ public final class Translator implements AutoCloseable {
                     }
                     ts.add(new Translation(target.decode(h.tokens()), h.tokens(), h.score()));
                 }
-                synchronized (out) {
-                    out.set(batch[j], ts);
-                }
+                out.set(batch[j], ts); // each batch its own indices; await's Future.get makes the writes visible
             }
         }
 
@@ -301,9 +299,7 @@ public final class Translator implements AutoCloseable {
                 }
                 throw new IllegalStateException(c);
             }
-            synchronized (out) {
-                return new ArrayList<>(out);
-            }
+            return out;
         }
     }
 

@@ -88,10 +88,7 @@ class TranslatorTest {
     void twoWorkersDecodeOneCallsBatchesSideBySideWithTheSameResults(@TempDir Path dir) throws Exception {
         Path model = TestModels.random(dir.resolve("m"), "encdec", "mha");
         List<String> texts = longCall();
-        List<String> expected;
-        try (Translator one = Translator.load(model, oneSentenceBatches())) {
-            expected = one.translate(texts);
-        }
+        List<String> expected = oneWorker(model, texts);
         // the first batch a worker takes waits for a second one to be taken while it holds: only a second worker can
         CountDownLatch taken = new CountDownLatch(2);
         AtomicBoolean sideBySide = new AtomicBoolean();
@@ -163,15 +160,19 @@ class TranslatorTest {
         return options(2).toBuilder().maxBatchSentences(1).build();
     }
 
+    /** The reference: {@code texts} translated by a translator of its own with one worker and one-sentence batches. */
+    private static List<String> oneWorker(Path model, List<String> texts) throws IOException {
+        try (Translator one = Translator.load(model, oneSentenceBatches())) {
+            return one.translate(texts);
+        }
+    }
+
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES) // a hang guard only: on a loaded machine the two calls take minutes
     void closeWaitsForTheCallInFlightThenRefusesNewOnes(@TempDir Path dir) throws Exception {
         Path model = TestModels.random(dir.resolve("m"), "lwc", "tpa:2/1/1");
         List<String> texts = longCall();
-        List<String> expected;
-        try (Translator reference = Translator.load(model, oneSentenceBatches())) {
-            expected = reference.translate(texts);
-        }
+        List<String> expected = oneWorker(model, texts);
         Translator t = Translator.load(model, oneSentenceBatches());
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {

@@ -54,8 +54,7 @@ public final class TranslateCommand extends CommandLineTool {
         t.value("reference", "r", "FILE", null, "score the output against this reference (BLEU and chrF, sacreBLEU-compatible)");
         t.value("model-info", null, "DIR", null, "print the model summary (parameters, layers, cache sizes) as JSON and exit");
         TranslatorOptionTable.declare(t);
-        t.value("workers", null, "N", "0", "batches decoded at the same time, each on its own --threads (0: on CPU"
-                + " one per core, or per --threads cores when given; on a GPU 1)");
+        TranslatorOptionTable.declareWorkers(t);
         t.flag("quiet", "q", "no progress bar");
     }
 
@@ -70,9 +69,7 @@ public final class TranslateCommand extends CommandLineTool {
             return 0;
         }
         Path modelDir = Path.of(t.require(cmd, "model"));
-        TranslatorOptions given = TranslatorOptionTable.resolve(cmd, t);
-        TranslatorOptions options = given.toBuilder()
-                .workers(TranslatorOptionTable.workers(t.getInt(cmd, "workers", 0), given)).build();
+        TranslatorOptions options = TranslatorOptionTable.withWorkers(cmd, t, TranslatorOptionTable.resolve(cmd, t));
         String in = t.get(cmd, "input");
         String out = t.get(cmd, "output");
         String ref = t.get(cmd, "reference");

@@ -21,9 +21,20 @@ public final class TranslatorOptionTable {
         t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
     }
 
+    /** Adds {@code --workers} for a command that decodes on its own machine (see {@link #withWorkers}). */
+    public static void declareWorkers(OptionTable t) {
+        t.value("workers", null, "N", "0", "batches decoded at the same time, each on its own --threads (0: on CPU"
+                + " one per core, or per --threads cores when given; on a GPU 1)");
+    }
+
+    /** {@code options} with the workers {@code --workers} asks for ({@link #workers}). */
+    public static TranslatorOptions withWorkers(CommandLine cmd, OptionTable t, TranslatorOptions options) {
+        return options.toBuilder().workers(workers(t.getInt(cmd, "workers", 0), options)).build();
+    }
+
     /**
-     * The workers for {@code --workers N} of a command that decodes on its own machine; 0 picks them: on CPU one per
-     * core, or one per {@code --threads} cores when given; on a GPU 1. Several batches at once with few threads each
+     * The workers for {@code --workers N}; 0 picks them: on CPU one per core, or one per {@code --threads} cores when
+     * given; on a GPU 1. Several batches at once with few threads each
      * is the faster use of CPU cores here (2 workers × 1 thread on 2 cores: files 1.17–1.43×, the server 1.8–2.2× the
      * speed of 1 × 2; BENCHMARKS.md "Issue 14, continued").
      */
