@@ -2,6 +2,7 @@ package org.dmodel.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -142,6 +143,27 @@ final class Embeddings extends ModelPart implements UnitNormWeights {
                     .singletonOrThrow());
         }
         return Sublayer.dropout(x, (float) config.dropout(), training);
+    }
+
+    /** The output projection's rows (V', d) for some target ids and, normalized, their logit scales (V'). */
+    record OutputRows(NDArray weight, NDArray scale) {}
+
+    /** The output rows of target ids {@code ids} (int32 (V')), in the manager of {@code ids}. */
+    OutputRows outputRows(ParameterStore ps, NDArray ids) {
+        NDArray table = ps.getValue(output != null ? output : tokens, ids.getDevice(), false);
+        NDArray weight = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // (V', d)
+        if (logitScale == null) {
+            return new OutputRows(weight, null);
+        }
+        try (NDArray all = logitScale.value(ps, ids, false)) { // (V), in the ids' manager
+            return new OutputRows(weight, all.get(new NDIndex("{}", ids.toType(DataType.INT64, false)))); // (V')
+        }
+    }
+
+    /** Output logits (…, V') of hidden states h (…, d) over the given output rows, in h's manager. */
+    NDArray logits(NDArray h, OutputRows rows) {
+        NDArray z = Linear.linear(h, rows.weight()).singletonOrThrow(); // (…, V')
+        return rows.scale() == null ? z : z.mul(rows.scale());
     }
 
     /** Output logits (…, V) of hidden states h (…, d), in h's manager. */

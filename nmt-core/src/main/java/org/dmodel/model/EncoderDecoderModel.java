@@ -83,7 +83,7 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
     }
 
     @Override
-    public DecoderState encode(int[][] sources, int beamSize, NDManager manager) {
+    protected LayerCaches encodeSources(int[][] sources, int beamSize, NDManager manager) {
         int[] lengths = lengths(sources);
         int s = max(lengths);
         LayerCaches state = new LayerCaches(manager, beamSize, lengths);
@@ -123,6 +123,6 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
             y = decoderNorm.apply(ps, y, false);
         }
         state.advance();
-        return logProbabilities(ps, y);
+        return logProbabilities(ps, state, y);
     }
 }

@@ -27,6 +27,8 @@ public final class LayerCaches implements DecoderState {
     private final int beam;
     private int[] sourceLengths;
     private NDArray sourceMask;
+    private Embeddings.OutputRows outputRows; // a shortlist's output rows, or null for the whole vocabulary
+    private NDArray outputMask;               // (B, 1, V'): −∞ where a sentence's shortlist lacks the column; or null
     private int length;
 
     LayerCaches(NDManager parent, int beam, int[] sourceLengths) {
@@ -69,6 +71,22 @@ public final class LayerCaches implements DecoderState {
     /** Additive source-padding mask (B, 1, 1, S), owned by the state. */
     NDArray sourceMask() {
         return sourceMask;
+    }
+
+    /** Restricts the output to a shortlist: its rows and per-sentence mask (or null), owned by the state. */
+    void setOutput(Embeddings.OutputRows rows, NDArray mask) {
+        outputRows = rows;
+        outputMask = mask;
+    }
+
+    /** The shortlist's output rows, or null for the whole vocabulary. */
+    Embeddings.OutputRows outputRows() {
+        return outputRows;
+    }
+
+    /** Additive (B, 1, V') mask of the shortlist's columns per live sentence, or null. */
+    NDArray outputMask() {
+        return outputMask;
     }
 
     /** Real source lengths (with EOS) of the live sentences. */
@@ -149,11 +167,17 @@ public final class LayerCaches implements DecoderState {
             for (AttentionCache c : caches) {
                 c.keep(bySentence, byRow);
             }
-            NDArray mask = sourceMask.get(bySentence);
-            sourceMask.close();
-            sourceMask = mask;
+            sourceMask = replaced(sourceMask, sourceMask.get(bySentence));
+            if (outputMask != null) {
+                outputMask = replaced(outputMask, outputMask.get(bySentence));
+            }
         }
         sourceLengths = lengths;
+    }
+
+    private static NDArray replaced(NDArray old, NDArray next) {
+        old.close();
+        return next;
     }
 
     @Override

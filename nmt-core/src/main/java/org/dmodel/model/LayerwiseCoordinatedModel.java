@@ -80,7 +80,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
     }
 
     @Override
-    public DecoderState encode(int[][] sources, int beamSize, NDManager manager) {
+    protected LayerCaches encodeSources(int[][] sources, int beamSize, NDManager manager) {
         int[] lengths = lengths(sources);
         int s = max(lengths);
         checkPositions(s);
@@ -127,6 +127,6 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
             x = finalNorm.apply(ps, x, false);
         }
         state.advance();
-        return logProbabilities(ps, x);
+        return logProbabilities(ps, state, x);
     }
 }

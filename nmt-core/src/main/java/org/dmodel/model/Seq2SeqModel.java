@@ -20,6 +20,7 @@ import org.dmodel.engine.Engines;
 import org.dmodel.engine.TorchArrays;
 import org.dmodel.search.DecoderState;
 import org.dmodel.search.StepModel;
+import org.dmodel.search.VocabularySubset;
 
 /**
  * A translation model: a DJL block for training ({@link #logits}) and a {@link StepModel} for decoding
@@ -215,10 +216,50 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
         return embeddings.logits(ps, h, training); // (B, T, V)
     }
 
-    /** Log-probabilities (N, V) of hidden states (N, 1, d) after the final norm. */
-    protected NDArray logProbabilities(ParameterStore ps, NDArray hidden) {
-        NDArray logits = embeddings.logits(ps, hidden, false); // (N, 1, V)
-        return logits.reshape(logits.getShape().get(0), -1).logSoftmax(-1); // (N, V)
+    @Override
+    public final DecoderState encode(int[][] sources, int beamSize, NDManager manager) {
+        return encode(sources, beamSize, VocabularySubset.all(vocabSize()), manager);
+    }
+
+    /** Encodes the sources and, for a shortlist, gathers its output rows and sentence masks into the state. */
+    @Override
+    public final DecoderState encode(int[][] sources, int beamSize, VocabularySubset vocabulary, NDManager manager) {
+        if (vocabulary.vocabSize() != vocabSize()) {
+            throw new IllegalArgumentException("output subset of a " + vocabulary.vocabSize()
+                    + "-piece vocabulary for a model with " + vocabSize());
+        }
+        LayerCaches state = encodeSources(sources, beamSize, manager);
+        if (!vocabulary.isAll()) {
+            try {
+                NDArray ids = TorchArrays.of(state.manager(), vocabulary.tokens(), new Shape(vocabulary.size()));
+                state.setOutput(embeddings.outputRows(state.parameters(), ids), vocabulary.sentenceMask(state.manager()));
+            } catch (RuntimeException e) {
+                state.close();
+                throw e;
+            }
+        }
+        return state;
+    }
+
+    /** Runs the sources through the encoder side and returns the state with every cache filled for decoding. */
+    protected abstract LayerCaches encodeSources(int[][] sources, int beamSize, NDManager manager);
+
+    /**
+     * Log-probabilities (N, V) of hidden states (N, 1, d) after the final norm; with a shortlist (N, V') over its
+     * columns, each sentence normalized over the tokens it allows.
+     */
+    protected NDArray logProbabilities(ParameterStore ps, LayerCaches state, NDArray hidden) {
+        long n = hidden.getShape().get(0);
+        Embeddings.OutputRows rows = state.outputRows();
+        if (rows == null) {
+            return embeddings.logits(ps, hidden, false).reshape(n, -1).logSoftmax(-1); // (N, V)
+        }
+        NDArray logits = embeddings.logits(hidden, rows); // (N, 1, V')
+        NDArray mask = state.outputMask(); // (B, 1, V') or null
+        if (mask != null) {
+            logits = logits.reshape(state.liveSentences(), state.beamSize(), -1).add(mask); // (B, k, V')
+        }
+        return logits.reshape(n, -1).logSoftmax(-1); // (N, V')
     }
 
     static LayerCaches state(DecoderState state) {

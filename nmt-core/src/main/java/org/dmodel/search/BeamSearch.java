@@ -112,7 +112,7 @@ final class BeamSearch implements SearchStrategy {
                 double score = candidates[base + j];
                 long flat = (long) candidates[base + width + j];
                 int row = s * k + (int) (flat / vocab);
-                int token = (int) (flat % vocab);
+                int token = batch.token((int) (flat % vocab));
                 if (token == eos) {
                     // fairseq: only EOS among the top k finishes, and never with a −∞ score
                     if (j < k && score != Double.NEGATIVE_INFINITY && batch.finishedCount(s) < k) {

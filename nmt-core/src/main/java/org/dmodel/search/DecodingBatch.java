@@ -28,7 +28,7 @@ final class DecodingBatch implements AutoCloseable {
     private final LengthPenalty penalty;
     private final History history = new History();
     private final int beamSize;
-    private final int vocabSize;
+    private final VocabularySubset vocabulary;
     private final List<List<Hypothesis>> finished;
     private int[] live; // original index of each live sentence
     private int[] maxLengths; // per live sentence
@@ -38,7 +38,12 @@ final class DecodingBatch implements AutoCloseable {
             NDManager manager) {
         this.model = model;
         this.beamSize = beamSize;
-        this.vocabSize = model.vocabSize();
+        this.vocabulary = options.vocabulary(sources, model.vocabSize());
+        if (vocabulary.vocabSize() != model.vocabSize()) {
+            throw new IllegalArgumentException("the shortlist was built for a target vocabulary of "
+                    + vocabulary.vocabSize() + " pieces, the model has " + model.vocabSize()
+                    + ". Use a lexicon made for this model (nmt-lexicon with its --spm).");
+        }
         this.penalty = new LengthPenalty(options.lenpen());
         this.maxLengths = maxLengths(sources, options);
         this.live = new int[sources.length];
@@ -50,8 +55,8 @@ final class DecodingBatch implements AutoCloseable {
         this.gradientsOff = Engines.gradientsOff();
         this.searchManager = manager.newSubManager();
         try {
-            this.processors = LogitsProcessor.standard(options, vocabSize, searchManager);
-            this.state = model.encode(sources, beamSize, searchManager);
+            this.processors = LogitsProcessor.standard(options, vocabulary, searchManager);
+            this.state = model.encode(sources, beamSize, vocabulary, searchManager);
         } catch (RuntimeException e) {
             searchManager.close();
             gradientsOff.close();
@@ -97,9 +102,14 @@ final class DecodingBatch implements AutoCloseable {
         return beamSize;
     }
 
-    /** V, the width of the log-probabilities. */
+    /** V, the width of the log-probabilities: the vocabulary, or the batch's shortlist. */
     int vocabSize() {
-        return vocabSize;
+        return vocabulary.size();
+    }
+
+    /** The token id of a column of the log-probabilities. */
+    int token(int column) {
+        return vocabulary.token(column);
     }
 
     /** Tokens every live row has produced so far. */
@@ -131,16 +141,18 @@ final class DecodingBatch implements AutoCloseable {
      * Runs the model for one step and the processors on its output.
      *
      * @param lastTokens one token per row (BOS at the first step)
-     * @return (rows, V) float32 adjusted log-probabilities owned by {@code stepManager}
+     * @return (rows, V) float32 adjusted log-probabilities owned by {@code stepManager}, one column per token of the
+     *     batch's vocabulary ({@link #token})
      */
     NDArray logProbs(int[] lastTokens, NDManager stepManager) {
         NDArray raw = model.step(state, lastTokens, stepManager); // (rows, V)
-        Shape expected = new Shape((long) live.length * beamSize, vocabSize);
+        Shape expected = new Shape((long) live.length * beamSize, vocabulary.size());
         if (!raw.getShape().equals(expected) || raw.getDataType() != DataType.FLOAT32) {
             throw new IllegalStateException("model step returned " + raw.getDataType() + " " + raw.getShape()
                     + ", expected float32 " + expected);
         }
-        return processors.apply(raw, new DecodingStep(position, beamSize, maxLengths, history::prefix, stepManager));
+        return processors.apply(raw, new DecodingStep(position, beamSize, maxLengths, history::prefix, vocabulary,
+                stepManager));
     }
 
     /**

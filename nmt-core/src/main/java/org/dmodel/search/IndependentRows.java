@@ -56,7 +56,7 @@ final class IndependentRows {
                     boolean allEnded = true;
                     for (int j = 0; j < k; j++) {
                         int row = s * k + j;
-                        int token = ended[row] ? eos : (int) picked[2 * row];
+                        int token = ended[row] ? eos : batch.token((int) picked[2 * row]);
                         // float32 accumulation, the same additions beam search makes on the device
                         double score = ended[row] ? running[row] : (float) running[row] + (float) picked[2 * row + 1];
                         if (!ended[row] && token == eos && score != Double.NEGATIVE_INFINITY) {

@@ -32,17 +32,18 @@ interface LogitsProcessor {
      * @param manager owns the chain's constant masks; close it after the search
      * @throws IllegalArgumentException if a special id is outside the vocabulary
      */
-    static LogitsProcessor standard(SearchOptions options, int vocabSize, NDManager manager) {
+    static LogitsProcessor standard(SearchOptions options, VocabularySubset vocabulary, NDManager manager) {
         List<LogitsProcessor> chain = new ArrayList<>();
-        chain.add(new TokenBias(options.specialIds(), options.unkPenalty(), vocabSize, manager));
+        chain.add(new TokenBias(options.specialIds(), options.unkPenalty(), vocabulary, manager));
         if (options.repetitionPenalty() != 1.0) {
             chain.add(new RepetitionPenalty(options.repetitionPenalty()));
         }
         if (options.noRepeatNgramSize() > 0) {
             chain.add(new NoRepeatNgram(options.noRepeatNgramSize()));
         }
-        chain.add(new MinLength(options.minLen(), options.specialIds().eos(), vocabSize, manager));
-        chain.add(new MaxLength(options.specialIds().eos(), vocabSize, manager));
+        int eos = vocabulary.column(options.specialIds().eos());
+        chain.add(new MinLength(options.minLen(), eos, vocabulary.size(), manager));
+        chain.add(new MaxLength(eos, vocabulary.size(), manager));
         return (logProbs, step) -> {
             NDArray adjusted = logProbs;
             for (LogitsProcessor processor : chain) {

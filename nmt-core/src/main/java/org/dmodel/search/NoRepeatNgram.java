@@ -29,8 +29,9 @@ final class NoRepeatNgram implements LogitsProcessor {
             int[] p = step.prefix(r);
             int context = p.length - (n - 1); // start of the last n−1 tokens
             for (int i = 0; i + n - 1 < p.length; i++) {
-                if (sameTokens(p, i, context, n - 1)) {
-                    banned.add(r, p[i + n - 1]);
+                int column = sameTokens(p, i, context, n - 1) ? step.column(p[i + n - 1]) : -1;
+                if (column >= 0) {
+                    banned.add(r, column);
                 }
             }
         }

@@ -25,13 +25,14 @@ final class RepetitionPenalty implements LogitsProcessor {
         }
         TokenPairs seen = new TokenPairs();
         int rows = (int) logProbs.getShape().get(0);
-        BitSet tokens = new BitSet();
+        BitSet columns = new BitSet();
         for (int r = 0; r < rows; r++) {
-            tokens.clear();
+            columns.clear();
             for (int token : step.prefix(r)) {
-                if (!tokens.get(token)) {
-                    tokens.set(token);
-                    seen.add(r, token);
+                int column = step.column(token);
+                if (column >= 0 && !columns.get(column)) {
+                    columns.set(column);
+                    seen.add(r, column);
                 }
             }
         }

@@ -35,6 +35,8 @@ import org.dmodel.text.SpecialIds;
  *       already in the hypothesis is multiplied by θ (log p ≤ 0, so θ &gt; 1 makes repeats less likely), without
  *       renormalizing, as CTranslate2's penalty on scores (Keskar et al. 2019 divide logits by θ).
  *   <li>{@code specialIds} (from the model's vocabulary, {@link SpecialIds#DEFAULT}): pad, unk, bos, eos.
+ *   <li>{@code shortlist} ({@code --shortlist}, none): when set, each sentence may produce only the target pieces
+ *       its {@link Shortlist} allows, and a step computes the output layer over the batch's union of them.
  * </ul>
  *
  * <p>Each field is checked on construction; rules that relate two fields ({@code nbest ≤ beam}, sampling
@@ -56,11 +58,12 @@ public record SearchOptions(
         long seed,
         int noRepeatNgramSize,
         double repetitionPenalty,
-        SpecialIds specialIds) {
+        SpecialIds specialIds,
+        Shortlist shortlist) {
 
     /** fairseq's defaults: beam 5, lenpen 1, max length 0·n + 200, min length 1, 1-best, no unk penalty. */
     public static final SearchOptions DEFAULTS =
-            new SearchOptions(5, 1.0, 0.0, 200, 1, 1, 0.0, false, 1.0, 0, 1.0, 1L, 0, 1.0, SpecialIds.DEFAULT);
+            new SearchOptions(5, 1.0, 0.0, 200, 1, 1, 0.0, false, 1.0, 0, 1.0, 1L, 0, 1.0, SpecialIds.DEFAULT, null);
 
     /** Checks each field on its own; see {@link #checkConsistent()} for the rules between fields. */
     public SearchOptions {
@@ -111,85 +114,96 @@ public record SearchOptions(
     /** A copy with {@code --beam} changed. */
     public SearchOptions withBeam(int value) {
         return new SearchOptions(value, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --lenpen} changed. */
     public SearchOptions withLenpen(double value) {
         return new SearchOptions(beam, value, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --max-len-a} and {@code --max-len-b} changed. */
     public SearchOptions withMaxLen(double a, int b) {
         return new SearchOptions(beam, lenpen, a, b, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --min-len} changed. */
     public SearchOptions withMinLen(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, value, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --nbest} changed. */
     public SearchOptions withNbest(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, value, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --unk-penalty} changed. */
     public SearchOptions withUnkPenalty(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, value, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --sampling} switched on or off. */
     public SearchOptions withSampling(boolean value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, value,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --temperature} changed. */
     public SearchOptions withTemperature(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                value, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                value, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --top-k} changed. */
     public SearchOptions withTopK(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, value, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, value, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --top-p} changed. */
     public SearchOptions withTopP(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, value, seed, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, value, seed, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --seed} changed. */
     public SearchOptions withSeed(long value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, value, noRepeatNgramSize, repetitionPenalty, specialIds);
+                temperature, topK, topP, value, noRepeatNgramSize, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --no-repeat-ngram-size} changed. */
     public SearchOptions withNoRepeatNgramSize(int value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, value, repetitionPenalty, specialIds);
+                temperature, topK, topP, seed, value, repetitionPenalty, specialIds, shortlist);
     }
 
     /** A copy with {@code --repetition-penalty} changed. */
     public SearchOptions withRepetitionPenalty(double value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, value, specialIds);
+                temperature, topK, topP, seed, noRepeatNgramSize, value, specialIds, shortlist);
     }
 
     /** A copy with the vocabulary's special ids. */
     public SearchOptions withSpecialIds(SpecialIds value) {
         return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
-                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, value);
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, value, shortlist);
+    }
+
+    /** A copy with a lexical shortlist, or none ({@code null}: the whole vocabulary). */
+    public SearchOptions withShortlist(Shortlist value) {
+        return new SearchOptions(beam, lenpen, maxLenA, maxLenB, minLen, nbest, unkPenalty, sampling,
+                temperature, topK, topP, seed, noRepeatNgramSize, repetitionPenalty, specialIds, value);
+    }
+
+    /** The columns a batch of {@code sources} decodes over, for a target vocabulary of {@code vocabSize}. */
+    VocabularySubset vocabulary(int[][] sources, int vocabSize) {
+        return shortlist == null ? VocabularySubset.all(vocabSize) : shortlist.subset(sources);
     }
 
     private static void require(boolean condition, String message) {

@@ -18,6 +18,20 @@ public interface StepModel {
     DecoderState encode(int[][] sources, int beamSize, NDManager manager);
 
     /**
+     * As {@link #encode(int[][], int, NDManager)}, with {@link #step} returning (rows, {@code vocabulary.size()})
+     * log-probabilities over {@code vocabulary}'s columns only, each sentence normalized over the tokens the subset
+     * allows it. A model that cannot restrict its output supports only the whole vocabulary.
+     *
+     * @throws UnsupportedOperationException for a subset, when the model has no restricted output
+     */
+    default DecoderState encode(int[][] sources, int beamSize, VocabularySubset vocabulary, NDManager manager) {
+        if (!vocabulary.isAll()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot decode over a shortlist");
+        }
+        return encode(sources, beamSize, manager);
+    }
+
+    /**
      * Feeds one token per hypothesis row (BOS at the first step) and returns the next-token log-probabilities,
      * shape (rows, V), float32. Caches grow inside {@code state}; the returned array and every temporary
      * belong to {@code stepManager}, which the caller closes after the step.

@@ -20,13 +20,15 @@ final class TokenBias implements LogitsProcessor {
      * @param manager owns the bias row; close it after the search
      * @throws IllegalArgumentException if a special id is not below {@code vocabSize}
      */
-    TokenBias(SpecialIds ids, double unkPenalty, int vocabSize, NDManager manager) {
+    TokenBias(SpecialIds ids, double unkPenalty, VocabularySubset vocabulary, NDManager manager) {
         int largest = Math.max(Math.max(ids.pad(), ids.unk()), Math.max(ids.bos(), ids.eos()));
-        if (largest >= vocabSize) {
+        if (largest >= vocabulary.vocabSize()) {
             throw new IllegalArgumentException("special ids " + ids + " do not fit the model's vocabulary of "
-                    + vocabSize + " tokens. Pass the model's own special ids in the search options.");
+                    + vocabulary.vocabSize() + " tokens. Pass the model's own special ids in the search options.");
         }
-        columns = new NDIndex(":, {}", manager.create(new long[] {ids.pad(), ids.bos(), ids.unk()}));
+        // a shortlist always keeps the special ids (Shortlist)
+        columns = new NDIndex(":, {}", manager.create(new long[] {vocabulary.column(ids.pad()),
+                vocabulary.column(ids.bos()), vocabulary.column(ids.unk())}));
         bias = manager.create(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, (float) -unkPenalty},
                 new Shape(1, 3));
     }

@@ -34,14 +34,34 @@ class LogitsProcessorTest {
     }
 
     private DecodingStep step(int position, int beamSize, int... maxLengths) {
-        return new DecodingStep(position, beamSize, maxLengths, r -> new int[position], manager);
+        return new DecodingStep(position, beamSize, maxLengths, r -> new int[position], VocabularySubset.all(V), manager);
     }
 
     /** A step whose rows (one sentence each, beam 1) have produced {@code prefixes}. */
     private DecodingStep stepAfter(int[]... prefixes) {
+        return stepAfter(VocabularySubset.all(V), prefixes);
+    }
+
+    /** As {@link #stepAfter(int[]...)}, with the log-probabilities' columns being {@code vocabulary}'s. */
+    private DecodingStep stepAfter(VocabularySubset vocabulary, int[]... prefixes) {
         int[] limits = new int[prefixes.length];
         java.util.Arrays.fill(limits, 100);
-        return new DecodingStep(prefixes[0].length, 1, limits, r -> prefixes[r].clone(), manager);
+        return new DecodingStep(prefixes[0].length, 1, limits, r -> prefixes[r].clone(), vocabulary, manager);
+    }
+
+    @Test
+    void processorsAddressAShortlistByColumnAndSkipTokensItLacks() {
+        // columns 0..4 stand for tokens 0, 1, 2, 3, 5: token 4 is not in the batch's shortlist
+        VocabularySubset subset = VocabularySubset.of(V, new int[][] {{0, 1, 2, 3, 5}});
+        NDArray logProbs = manager.create(new float[5], new Shape(1, 5));
+        // 4 5 4 5: bigram (5, 4) seen, last token 5 → 4 banned (absent: nothing); unigrams: 4 absent, 5 is column 4
+        assertArrayEquals(new float[5], new NoRepeatNgram(2).apply(logProbs, stepAfter(subset, new int[] {4, 5, 4, 5}))
+                .toFloatArray());
+        assertArrayEquals(new float[] {0, 0, 0, 0, NEG_INF}, new NoRepeatNgram(1).apply(logProbs,
+                stepAfter(subset, new int[] {4, 5})).toFloatArray());
+        float[] biased = new TokenBias(SpecialIds.DEFAULT, 2.5, subset, manager)
+                .apply(manager.create(new float[5], new Shape(1, 5)), stepAfter(subset, new int[] {5})).toFloatArray();
+        assertArrayEquals(new float[] {NEG_INF, -2.5f, NEG_INF, 0, 0}, biased);
     }
 
     @Test
@@ -76,7 +96,7 @@ class LogitsProcessorTest {
 
     @Test
     void tokenBiasForbidsPadAndBosAndPenalizesUnk() {
-        TokenBias bias = new TokenBias(SpecialIds.DEFAULT, 2.5, V, manager);
+        TokenBias bias = new TokenBias(SpecialIds.DEFAULT, 2.5, VocabularySubset.all(V), manager);
         float[] out = bias.apply(flat(2), step(0, 1, 10, 10)).toFloatArray();
         float[] row = {NEG_INF, -2.5f, NEG_INF, 0, 0, 0};
         assertArrayEquals(concat(row, row), out);
@@ -84,7 +104,7 @@ class LogitsProcessorTest {
 
     @Test
     void tokenBiasRejectsIdsOutsideTheVocabulary() {
-        assertThrows(IllegalArgumentException.class, () -> new TokenBias(SpecialIds.DEFAULT, 0, 3, manager));
+        assertThrows(IllegalArgumentException.class, () -> new TokenBias(SpecialIds.DEFAULT, 0, VocabularySubset.all(3), manager));
     }
 
     @Test

@@ -70,6 +70,7 @@ public final class ServeCommand extends CommandLineTool {
         t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
         t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
         TranslatorOptionTable.declareWorkers(t);
+        TranslatorOptionTable.declareShortlist(t);
     }
 
     @Override
@@ -90,6 +91,7 @@ public final class ServeCommand extends CommandLineTool {
                 .maxBatchSentences(batching.maxBatchSentences())
                 .maxBatchTokens(batching.maxBatchTokens())
                 .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))
+                .shortlist(TranslatorOptionTable.shortlist(cmd, t))
                 .build());
         String host = t.require(cmd, "host");
         ModelDirectory.verify(modelDir); // a wrong path fails before the port is taken
@@ -102,7 +104,7 @@ public final class ServeCommand extends CommandLineTool {
             info.addProperty("path", modelDir.toAbsolutePath().normalize().toString());
             info.add("summary", ModelSummary.of(ConfigJson.read(modelDir.resolve(ModelDirectory.CONFIG))));
             info.addProperty("batching", batching.mergeCalls());
-            server.ready(new TranslationServer.Model(batcher, defaults, info, t.get(cmd, "source-lang"),
+            server.ready(new TranslationServer.Model(batcher, translator.options().search(), info, t.get(cmd, "source-lang"),
                     t.get(cmd, "target-lang")));
             for (String name : new String[] {"TERM", "INT"}) {
                 Signal.handle(new Signal(name), s -> stop.countDown());

@@ -84,7 +84,8 @@ public final class BinarizeCommand extends CommandLineTool {
                 BitextReader.languageFile(prefix, table.require(cmd, "tgt-lang"))};
     }
 
-    private static Vocabularies vocabularies(CommandLine cmd, OptionTable table) throws java.io.IOException {
+    /** The vocabularies of --spm, or of --src-spm and --tgt-spm. */
+    static Vocabularies vocabularies(CommandLine cmd, OptionTable table) throws java.io.IOException {
         String joint = table.get(cmd, "spm");
         String source = table.get(cmd, "src-spm");
         String target = table.get(cmd, "tgt-spm");

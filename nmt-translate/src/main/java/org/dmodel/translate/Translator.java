@@ -17,11 +17,13 @@ import org.dmodel.engine.Engines;
 import org.dmodel.io.LoadedModel;
 import org.dmodel.io.ModelDirectory;
 import org.dmodel.io.TestHooks;
+import org.dmodel.lexicon.Lexicon;
 import org.dmodel.model.Seq2SeqModel;
 import org.dmodel.search.Hypothesis;
 import org.dmodel.search.SearchOptions;
 import org.dmodel.search.SearchStrategies;
 import org.dmodel.search.SearchStrategy;
+import org.dmodel.search.Shortlist;
 import org.dmodel.text.SpecialIds;
 import org.dmodel.text.Tokenizer;
 
@@ -96,7 +98,25 @@ public final class Translator implements AutoCloseable {
             // read by each worker thread when it first decodes (libtorch keeps the thread count per thread)
             Engines.setThreads(options.intraOpThreads());
         }
-        return new Translator(ModelDirectory.load(modelDir, device), options);
+        LoadedModel loaded = ModelDirectory.load(modelDir, device);
+        try {
+            return new Translator(loaded, withShortlist(options, loaded));
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    /** {@code options} with the shortlist its lexicon file gives, read against the model's vocabularies. */
+    private static TranslatorOptions withShortlist(TranslatorOptions options, LoadedModel loaded) throws IOException {
+        TranslatorOptions.ShortlistFile file = options.shortlist();
+        if (file == null) {
+            return options;
+        }
+        Tokenizer target = loaded.vocabularies().target();
+        Lexicon lexicon = Lexicon.read(file.lexicon(), loaded.vocabularies().source(), target);
+        Shortlist shortlist = new Shortlist(lexicon, file.first(), file.best(), target.specialIds(), target.vocabSize());
+        return options.toBuilder().search(options.search().withShortlist(shortlist)).build();
     }
 
     /** The options this translator was loaded with. */

@@ -1,5 +1,6 @@
 package org.dmodel.translate;
 
+import java.nio.file.Path;
 import org.dmodel.search.SearchOptions;
 
 /**
@@ -15,9 +16,23 @@ import org.dmodel.search.SearchOptions;
  * @param workers batches decoded at the same time, each by one worker on its own intra-op threads (default 1: batches
  *     are decoded one after the other, each using every core)
  * @param maxSourceTokens longer inputs are truncated to this many tokens (default 1024)
+ * @param shortlist a lexical shortlist to decode with, read when the translator loads; null (default) for none
  */
 public record TranslatorOptions(SearchOptions search, String device, int threads, int maxBatchSentences,
-        int maxBatchTokens, int workers, int maxSourceTokens) {
+        int maxBatchTokens, int workers, int maxSourceTokens, ShortlistFile shortlist) {
+
+    /**
+     * A lexicon file ({@code nmt-lexicon}) and how much of it to use: each sentence may produce the {@code first}
+     * most frequent target pieces and the {@code best} most probable translations of each of its source pieces
+     * ({@link org.dmodel.search.Shortlist}).
+     */
+    public record ShortlistFile(Path lexicon, int first, int best) {
+        public ShortlistFile {
+            if (first < 0 || best < 0) {
+                throw new IllegalArgumentException("shortlist sizes must be >= 0, got " + first + " and " + best);
+            }
+        }
+    }
 
     public TranslatorOptions {
         if (maxBatchSentences < 1 || maxBatchTokens < 1 || workers < 1 || maxSourceTokens < 1 || threads < 0) {
@@ -50,6 +65,7 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
         b.maxBatchTokens = maxBatchTokens;
         b.workers = workers;
         b.maxSourceTokens = maxSourceTokens;
+        b.shortlist = shortlist;
         return b;
     }
 
@@ -62,6 +78,7 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
         private int maxBatchTokens = 4096;
         private int workers = 1;
         private int maxSourceTokens = 1024;
+        private ShortlistFile shortlist;
 
         private Builder() {}
 
@@ -100,9 +117,14 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
             return this;
         }
 
+        public Builder shortlist(ShortlistFile v) {
+            shortlist = v;
+            return this;
+        }
+
         public TranslatorOptions build() {
             return new TranslatorOptions(search, device, threads, maxBatchSentences, maxBatchTokens, workers,
-                    maxSourceTokens);
+                    maxSourceTokens, shortlist);
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.dmodel.translate.cli;
 
+import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.dmodel.cli.OptionTable;
+import org.dmodel.cli.UsageException;
 import org.dmodel.translate.TranslatorOptions;
 
 /**
@@ -19,6 +21,17 @@ public final class TranslatorOptionTable {
         t.value("max-source-tokens", null, "N", "1024", "longer inputs are truncated (with a warning naming the line)");
         t.value("device", null, "DEV", "cpu", "cpu, gpu or gpu:N");
         t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
+        declareShortlist(t);
+    }
+
+    /** Adds {@code --shortlist FILE}, {@code --shortlist-first N} and {@code --shortlist-best N} (see {@link #shortlist}). */
+    public static void declareShortlist(OptionTable t) {
+        t.value("shortlist", null, "FILE", null, "lexicon from nmt-lexicon: each sentence may produce only its"
+                + " shortlist of target pieces (faster output layer)");
+        t.value("shortlist-first", null, "N", "100", "with --shortlist: the N most frequent target pieces are always"
+                + " allowed");
+        t.value("shortlist-best", null, "N", "10", "with --shortlist: the N most probable translations of each"
+                + " source piece are allowed");
     }
 
     /** Adds {@code --workers} for a command that decodes on its own machine (see {@link #withWorkers}). */
@@ -57,6 +70,23 @@ public final class TranslatorOptionTable {
                 .maxBatchSentences(t.getInt(cmd, "batch-size", 1))
                 .maxBatchTokens(t.getInt(cmd, "max-tokens", 1))
                 .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))
+                .shortlist(shortlist(cmd, t))
                 .build();
+    }
+
+    /** The shortlist {@code --shortlist} names, or null; a size option without it is a usage error. */
+    public static TranslatorOptions.ShortlistFile shortlist(CommandLine cmd, OptionTable t) {
+        String file = t.get(cmd, "shortlist");
+        if (file == null) {
+            for (String size : new String[] {"shortlist-first", "shortlist-best"}) {
+                if (t.has(cmd, size)) {
+                    throw new UsageException("--" + size + " only applies with --shortlist FILE. Add --shortlist or"
+                            + " drop --" + size + ".");
+                }
+            }
+            return null;
+        }
+        return new TranslatorOptions.ShortlistFile(Path.of(file), t.getInt(cmd, "shortlist-first", 0),
+                t.getInt(cmd, "shortlist-best", 0));
     }
 }

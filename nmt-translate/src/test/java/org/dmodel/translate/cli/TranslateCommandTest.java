@@ -176,4 +176,30 @@ class TranslateCommandTest {
         assertTrue(r.status() != 0);
         assertTrue(r.err().contains(dir.resolve("nope") + ": not a dmodel model directory"), r.err());
     }
+
+    @Test
+    void aShortlistLimitsEachSentenceToTheFrequentPiecesAndTheTranslationsOfItsOwn() throws IOException {
+        Path lexicon = dir.resolve("lex.tsv");
+        Files.writeString(lexicon, "# hand-made\n\t.\t0.5\n\t▁Hallo\t0.1\n▁Morgen\t▁Morgen\t0.9\n",
+                StandardCharsets.UTF_8);
+        Path in = dir.resolve("in.txt");
+        Files.write(in, List.of("Morgen", "Hello there, nice to meet you."), StandardCharsets.UTF_8);
+        Path out = dir.resolve("out.txt");
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--beam", "2",
+                "--max-len-b", "6", "--shortlist", lexicon.toString(), "--shortlist-first", "1", "-q");
+        assertEquals(0, r.status(), r.err());
+        List<String> got = Files.readAllLines(out, StandardCharsets.UTF_8);
+        // first 1: "." for every sentence; "Morgen" only where the source has ▁Morgen; ▁Hallo is never allowed
+        assertTrue(got.get(0).matches("[.]*(Morgen[. ]*)*") && !got.get(0).isEmpty(), got.get(0));
+        assertTrue(got.get(1).matches("[.]*"), got.get(1));
+
+        Files.writeString(lexicon, "\t▁NotAPieceOfThisModel\t0.5\n", StandardCharsets.UTF_8);
+        CommandRun other = translate("-m", model.toString(), "-i", in.toString(), "-o", out.toString(), "--shortlist",
+                lexicon.toString());
+        assertTrue(other.status() != 0);
+        assertTrue(other.err().contains(lexicon + ":1: target piece '▁NotAPieceOfThisModel' is not in the model's"
+                + " vocabulary"), other.err());
+        assertEquals(2, translate("-m", model.toString(), "-i", in.toString(), "--shortlist-best", "5").status(),
+                "a shortlist size without --shortlist");
+    }
 }
