@@ -171,7 +171,7 @@ public final class Attention extends ModelPart {
         }
         NDManager stepOwner = x.getManager();
         KeyValueSegment shared = cache.shared() == null ? null : layout.cachedSegment(ps, cache.shared(), stepOwner);
-        KeyValueSegment rows = cache.growing() == null ? null : layout.cachedSegment(ps, cache.growing(), stepOwner);
+        KeyValueSegment rows = cache.growing() == null ? null : layout.growingSegment(ps, cache.growing(), stepOwner);
         NDArray o = Attend.attend(q, shared, sharedMask, rows, null, beam, 0f, false);
         return finish(ps, o, x, false);
     }

@@ -6,7 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 
 /**
  * What one attention module keeps between decoding steps, in the tensors its variant needs (MHA/GQA:
- * Kᵀ and V; TPA: the A and B factors of K and V, B_K already rotated), each with its own time axis.
+ * keys and values; TPA: the A and B factors of K and V, B_K already rotated), each with its own time axis; the
+ * layout may differ between the two segments (the growing one never has time as its last axis, where an append
+ * would rewrite every row).
  *
  * <p>Two segments: a <em>shared</em> one with one row per sentence (source keys/values, written once by
  * encode, never reordered; LWC's source part, enc-dec cross-attention) and a <em>growing</em> one with one row

@@ -8,9 +8,12 @@ import org.dmodel.config.AttentionSpec;
 
 /**
  * Multi-head attention with {@code kvHeads} = G key/value heads, each shared by h/G consecutive query heads
- * (papers.md §2.1); G = h is standard multi-head attention, G = 1 multi-query attention. Caches Kᵀ
- * (·, G, d_h, t) and V (·, G, t, d_h): 2·G·d_h elements per position; a normalized module normalizes keys once,
- * before caching. Thread-safe.
+ * (papers.md §2.1); G = h is standard multi-head attention, G = 1 multi-query attention. Caches the source
+ * (shared) segment as Kᵀ (·, G, d_h, S), ready for the score product, and the growing target segment as K
+ * (·, G, t, d_h), transposed by a view at each step: appending a position along Kᵀ's last axis rewrites every
+ * row of the cache (7.9× the time of appending along K's third axis at 320 rows and 5 positions; BENCHMARKS.md
+ * "Growing keys"). V (·, G, t, d_h) either way: 2·G·d_h elements per position. A normalized module normalizes keys
+ * once, before caching. Thread-safe.
  */
 final class GroupedQueryHeads extends HeadLayout {
     private final AttentionSpec spec;
@@ -52,6 +55,20 @@ final class GroupedQueryHeads extends HeadLayout {
     @Override
     NDArray[] cacheTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
                            boolean training) {
+        NDArray[] kv = keysAndValues(ps, part, rope, angles, training);
+        return new NDArray[] {kv[0].transpose(0, 2, 3, 1), kv[1].transpose(0, 2, 1, 3)}; // Kᵀ (B, G, d_h, n), V (B, G, n, d_h)
+    }
+
+    /** The growing segment's layout: K (B, G, 1, d_h), V (B, G, 1, d_h). */
+    @Override
+    NDArray[] stepTensors(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
+        NDArray[] kv = keysAndValues(ps, part, rope, angles, false);
+        return new NDArray[] {kv[0].transpose(0, 2, 1, 3), kv[1].transpose(0, 2, 1, 3)};
+    }
+
+    /** Rotated (and normalized) keys and the values, each (B, n, G, d_h), from the key/value part (B, n, 2·G·d_h). */
+    private NDArray[] keysAndValues(ParameterStore ps, NDArray part, RotaryEmbedding rope, RotaryEmbedding.Angles angles,
+                                   boolean training) {
         long b = part.getShape().get(0);
         long n = part.getShape().get(1);
         NDList kv = part.reshape(b, n, 2L * kvHeads, headDim).split(2, 2); // 2 × (B, n, G, d_h)
@@ -59,7 +76,14 @@ final class GroupedQueryHeads extends HeadLayout {
         if (norm != null) {
             k = norm.keys(ps, k, training);
         }
-        return new NDArray[] {k.transpose(0, 2, 3, 1), kv.get(1).transpose(0, 2, 1, 3)}; // Kᵀ (B, G, d_h, n), V (B, G, n, d_h)
+        return new NDArray[] {k, kv.get(1)};
+    }
+
+    @Override
+    KeyValueSegment growingSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
+        NDArray keys = cached[0].transpose(0, 1, 3, 2); // Kᵀ (N, G, d_h, t), a view
+        keys.attach(owner);
+        return new MaterializedSegment(keys, cached[1]);
     }
 
     @Override
@@ -69,6 +93,6 @@ final class GroupedQueryHeads extends HeadLayout {
 
     @Override
     int[] cacheTimeAxes() {
-        return new int[] {3, 2};
+        return new int[] {2, 2};
     }
 }

@@ -48,14 +48,17 @@ abstract class HeadLayout {
     abstract KeyValueSegment segment(ParameterStore ps, NDArray[] tensors, NDManager owner, boolean training);
 
     /**
-     * The tensors a decoding cache keeps of {@link #cacheTensors}' output; the identity unless the variant keeps
-     * its cache in a layout of its own. Each result's time axis is the one {@link #cacheTimeAxes} gives.
+     * The tensors a decoding cache keeps as its shared (source) segment of {@link #cacheTensors}' output; the
+     * identity unless the variant keeps its cache in a layout of its own.
      */
     NDArray[] cacheLayout(NDArray[] tensors) {
         return tensors;
     }
 
-    /** The cache-layout tensors of one new position per row (a decoding step) from the key/value part (N, 1, ·). */
+    /**
+     * The growing segment's tensors of one new position per row (a decoding step) from the key/value part (N, 1, ·);
+     * by default the shared segment's layout. Each result's time axis is the one {@link #cacheTimeAxes} gives.
+     */
     NDArray[] stepTensors(ParameterStore ps, NDArray keyValuePart, RotaryEmbedding rope, RotaryEmbedding.Angles angles) {
         return cacheLayout(cacheTensors(ps, keyValuePart, rope, angles, false));
     }
@@ -69,7 +72,15 @@ abstract class HeadLayout {
         return segment(ps, cached, owner, false);
     }
 
-    /** Time axis of each tensor a decoding cache keeps. */
+    /**
+     * The segment to attend over from a decoding cache's growing tensors ({@link #stepTensors}); by default
+     * {@link #cachedSegment}. Whatever this makes belongs to {@code owner}.
+     */
+    KeyValueSegment growingSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
+        return cachedSegment(ps, cached, owner);
+    }
+
+    /** Time axis of each tensor of a decoding cache's growing segment ({@link #stepTensors}). */
     abstract int[] cacheTimeAxes();
 
     /** Factor on the attention output before the output projection (TPA: 1/R_V); 1 for none. */

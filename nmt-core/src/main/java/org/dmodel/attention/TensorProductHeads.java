@@ -145,9 +145,21 @@ final class TensorProductHeads extends HeadLayout {
         NDArray keyBasis = angles != null ? factor(f.get(1), b, 1, rk, rope, angles) : f.get(1);
         return new NDArray[] {
                 f.get(0).reshape(b, 1, heads, 1, 1, rk),                   // A_K (B, 1, h, 1, 1, R_K)
-                keyBasis.reshape(b, rk, headDim).transpose(0, 2, 1),       // B_Kᵀ (B, d_h, R_K), rotated
+                keyBasis.reshape(b, rk, headDim),                          // B_K (B, R_K, d_h), rotated
                 f.get(2).reshape(b, 1, heads, 1, 1, rv),                   // A_V (B, 1, h, 1, 1, R_V)
                 f.get(3).reshape(b, rv, headDim)};                         // B_V (B, R_V, d_h)
+    }
+
+    /**
+     * The growing segment keeps B_K position-major (N, t·R_K, d_h), like B_V: a step appends along its middle axis
+     * instead of rewriting every row of B_Kᵀ's last axis, and attends through a transposed view.
+     */
+    @Override
+    KeyValueSegment growingSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
+        if (norm != null) {
+            return segment(ps, cached, owner, false);
+        }
+        return new FactoredSegment(cached[0], ownedBy(owner, cached[1].transpose(0, 2, 1)), cached[2], cached[3]);
     }
 
     @Override
@@ -163,7 +175,7 @@ final class TensorProductHeads extends HeadLayout {
 
     @Override
     int[] cacheTimeAxes() {
-        return norm != null ? new int[] {1, 1, 1, 1} : new int[] {4, 2, 4, 1};
+        return norm != null ? new int[] {1, 1, 1, 1} : new int[] {4, 1, 4, 1};
     }
 
     @Override
