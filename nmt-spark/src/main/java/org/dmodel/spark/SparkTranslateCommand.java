@@ -1,6 +1,7 @@
 package org.dmodel.spark;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -81,6 +82,10 @@ public final class SparkTranslateCommand extends CommandLineTool {
         Path model = Path.of(t.require(cmd, "model")).toAbsolutePath();
         ModelDirectory.verify(model); // fail here, before Spark starts, for a missing or altered model
         TranslatorOptions options = TranslatorOptionTable.resolve(cmd, t);
+        if (options.shortlist() != null && !Files.isRegularFile(options.shortlist().lexicon())) {
+            throw new UsageException(options.shortlist().lexicon() + ": --shortlist file not found. Make one with"
+                    + " nmt-lexicon.");
+        }
         String format = t.require(cmd, "output-format");
         if (!format.equals("text") && !format.equals("parquet")) {
             throw new UsageException("--output-format must be text or parquet, got " + format);
@@ -140,12 +145,16 @@ public final class SparkTranslateCommand extends CommandLineTool {
         boolean shared = t.has(cmd, "shared-model");
         if (!shared) {
             sc.sc().addFile(model.toString(), true);
+            if (options.shortlist() != null) {
+                sc.sc().addFile(options.shortlist().lexicon().toAbsolutePath().toString());
+            }
         }
         int cores = sc.sc().isLocal() ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
         int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
         // each concurrent task gets a Translator worker with spark.task.cpus intra-op threads, unless --threads
         SerializableOptions shipped = new SerializableOptions(translateFlags(cmd),
-                Math.max(1, cores / taskCpus), options.threads() > 0 ? options.threads() : taskCpus);
+                Math.max(1, cores / taskCpus), options.threads() > 0 ? options.threads() : taskCpus,
+                !shared && options.shortlist() != null);
         TranslateJob job = new TranslateJob(input, reference, shared ? model.toString() : model.getFileName().toString(),
                 !shared, shipped, Math.max(1, partitionTokens / 128), sc.getConf().getInt(TranslateJob.FAIL_ONCE, -1));
 

@@ -110,6 +110,26 @@ class SparkTranslateCommandTest {
     }
 
     @Test
+    void aShippedShortlistGivesNmtTranslatesOutput() throws IOException {
+        Path lexicon = dir.resolve("lex.tsv");
+        Files.writeString(lexicon, "\t.\t0.4\n\t▁die\t0.3\n\t▁Tom\t0.2\n▁Tom\t▁Tom\t0.9\n", StandardCharsets.UTF_8);
+        Path all = dir.resolve("all.txt");
+        Files.write(all, sources, StandardCharsets.UTF_8);
+        Path listed = dir.resolve("listed.txt");
+        List<String> args = new ArrayList<>(List.of("-m", model.toString(), "-i", all.toString(), "-o",
+                listed.toString(), "-q", "--shortlist", lexicon.toString(), "--shortlist-first", "2"));
+        args.addAll(List.of(DECODING));
+        CommandRun local = CommandRun.of(new TranslateCommand(), args.toArray(String[]::new));
+        assertEquals(0, local.status(), local.err());
+        List<String> want = Files.readAllLines(listed, StandardCharsets.UTF_8);
+        assertFalse(want.equals(expected), "the shortlist changes the random model's output");
+        Path out = dir.resolve("out");
+        CommandRun r = spark("local[2]", inputDir, out, "--shortlist", lexicon.toString(), "--shortlist-first", "2");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(want, parts(out));
+    }
+
+    @Test
     void aTaskThatFailsOnceIsRetriedAndTheOutputIsTheSame() throws IOException {
         Path out = dir.resolve("out");
         // local[2,2]: two threads, each task tried up to twice; partition 1 fails half-way through its first try
