@@ -12,23 +12,26 @@ import org.slf4j.LoggerFactory;
  * uniform start needs no tuning; a few iterations give the lexical table that Marian's shortlists take from
  * fast_align. p(target) is the target pieces' relative frequency.
  *
- * <p>Memory: one float per distinct (source, target) pair that co-occurs in a sentence pair, three times (keys,
- * probabilities, counts). Time per iteration: one pass over the corpus, (source length + 1) × target length
- * lookups per pair. Not thread-safe (one estimate at a time).
+ * <p>Memory: per distinct (source, target) pair that co-occurs in a sentence pair, up to about 40 bytes while the
+ * pairs are collected (hash set and sorted keys) and 12 while EM runs (1.7 M pairs for the quickstart's 163 k
+ * sentence pairs); a large corpus is read at evenly spaced sentence pairs up to a limit. Time per iteration: one pass over those pairs, (source length + 1) × target
+ * length lookups each. Not thread-safe (one estimate at a time).
  */
 final class IbmModel1 {
     private static final Logger LOG = LoggerFactory.getLogger(IbmModel1.class);
 
     private final BinarizedDataset data;
+    private final int[] sample;     // the sentence pairs read, increasing
     private final int nullSource;   // the empty word's row: one past the source vocabulary
     private final int[] rowStart;   // per source id (and NULL), where its targets start in targets/t; + one end
     private final int[] targets;    // per row, the co-occurring target ids, increasing
     private final float[] t;        // p(target | source), same order
 
-    private IbmModel1(BinarizedDataset data) {
+    private IbmModel1(BinarizedDataset data, int maxPairs) {
         this.data = data;
+        this.sample = evenlySpaced(data.size(), maxPairs);
         this.nullSource = data.meta().source().vocabSize();
-        long[] pairs = coOccurrences(data, nullSource);
+        long[] pairs = coOccurrences();
         this.rowStart = new int[nullSource + 2];
         this.targets = new int[pairs.length];
         for (int k = 0; k < pairs.length; k++) {
@@ -47,10 +50,12 @@ final class IbmModel1 {
      * least {@code minProbability}.
      *
      * @param iterations EM iterations (5 is the usual choice)
+     * @param maxPairs the most sentence pairs to read; a larger corpus is read at evenly spaced pairs
      */
-    static Lexicon estimate(BinarizedDataset data, int iterations, int keep, double minProbability) {
-        IbmModel1 model = new IbmModel1(data);
-        LOG.info("{} sentence pairs, {} co-occurring (source, target) pairs", data.size(), model.targets.length);
+    static Lexicon estimate(BinarizedDataset data, int iterations, int keep, double minProbability, int maxPairs) {
+        IbmModel1 model = new IbmModel1(data, maxPairs);
+        LOG.info("{} of {} sentence pairs, {} co-occurring (source, target) pieces", model.sample.length, data.size(),
+                model.targets.length);
         for (int i = 1; i <= iterations; i++) {
             double perplexity = model.iterate();
             LOG.info("EM iteration {}/{}: perplexity {}", i, iterations, String.format("%.2f", perplexity));
@@ -58,10 +63,20 @@ final class IbmModel1 {
         return model.lexicon(keep, (float) minProbability);
     }
 
-    /** Every distinct (source or NULL) × target pair of the corpus as {@code source << 32 | target}, sorted. */
-    private static long[] coOccurrences(BinarizedDataset data, int nullSource) {
+    /** {@code n} indices spread evenly over [0, size), all of them when {@code n >= size}. */
+    static int[] evenlySpaced(int size, int n) {
+        int m = Math.min(size, n);
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = (int) ((long) i * size / m);
+        }
+        return out;
+    }
+
+    /** Every distinct (source or NULL) × target pair of the sample as {@code source << 32 | target}, sorted. */
+    private long[] coOccurrences() {
         LongSet set = new LongSet();
-        for (int p = 0; p < data.size(); p++) {
+        for (int p : sample) {
             int[] e = data.target(p);
             for (int f : withNull(data.source(p), nullSource)) {
                 for (int target : e) {
@@ -87,7 +102,7 @@ final class IbmModel1 {
         double logLikelihood = 0;
         long targetTokens = 0;
         int[] cell = new int[64];
-        for (int p = 0; p < data.size(); p++) {
+        for (int p : sample) {
             int[] f = withNull(data.source(p), nullSource);
             int[] e = data.target(p);
             if (cell.length < f.length * e.length) {
@@ -159,7 +174,7 @@ final class IbmModel1 {
     private Lexicon priorAndTable(int[][] translations, float[][] probabilities) {
         long[] frequency = new long[data.meta().target().vocabSize()];
         long total = 0;
-        for (int p = 0; p < data.size(); p++) {
+        for (int p : sample) {
             for (int e : data.target(p)) {
                 frequency[e]++;
                 total++;

@@ -46,7 +46,9 @@ public final class LexiconCommand extends CommandLineTool {
                 .value("out", "o", "FILE", null, "lexicon file to write (.gz to compress)")
                 .value("iterations", null, "N", "5", "EM iterations of IBM Model 1")
                 .value("keep", null, "N", "100", "translations kept per source piece, most probable first")
-                .value("min-prob", null, "P", "0.001", "translations below this probability are dropped");
+                .value("min-prob", null, "P", "0.001", "translations below this probability are dropped")
+                .value("max-pairs", null, "N", "3000000", "read at most N sentence pairs, evenly spaced over the corpus"
+                        + " (memory grows with the distinct piece pairs they hold)");
     }
 
     @Override
@@ -56,6 +58,7 @@ public final class LexiconCommand extends CommandLineTool {
         int iterations = table.getInt(cmd, "iterations", 1);
         int keep = table.getInt(cmd, "keep", 1);
         double minProbability = table.getDouble(cmd, "min-prob", 0, 1);
+        int maxPairs = table.getInt(cmd, "max-pairs", 1);
         if (!Files.isRegularFile(dir.resolve(BinarizedDataset.META))) {
             throw new UsageException(dir + ": not a binarized corpus (no " + BinarizedDataset.META + "). Make one with"
                     + " nmt-binarize, or pass nmt-train's SAVE_DIR/data-bin/train.");
@@ -64,9 +67,10 @@ public final class LexiconCommand extends CommandLineTool {
         try (Vocabularies vocab = BinarizeCommand.vocabularies(cmd, table)) {
             checkVocabulary(dir, "source", data.meta().source().vocabSize(), vocab.source().vocabSize());
             checkVocabulary(dir, "target", data.meta().target().vocabSize(), vocab.target().vocabSize());
-            Lexicon lexicon = IbmModel1.estimate(data, iterations, keep, minProbability);
+            Lexicon lexicon = IbmModel1.estimate(data, iterations, keep, minProbability, maxPairs);
             lexicon.write(out, vocab.source(), vocab.target());
-            System.out.println(out + ": p(target | source) of " + data.size() + " sentence pairs, " + iterations
+            System.out.println(out + ": p(target | source) of " + Math.min(maxPairs, data.size()) + " of " + data.size()
+                    + " sentence pairs, " + iterations
                     + " EM iterations, up to " + keep + " translations per source piece");
         }
         return 0;

@@ -38,7 +38,7 @@ class LexiconCommandTest {
             Tokenizer chars = vocab.source();
             BinarizedDataset data = BinarizedDataset.binarize(s, t, vocab, dir.resolve("bin"),
                     new BitextOptions(new BitextFilter(100, 9), 1));
-            Lexicon lexicon = IbmModel1.estimate(data, 10, 3, 0.0);
+            Lexicon lexicon = IbmModel1.estimate(data, 10, 3, 0.0, 100);
             for (String[] pair : new String[][] {{"a", "x"}, {"b", "y"}, {"c", "z"}}) {
                 int source = id(chars, pair[0]);
                 assertEquals(id(chars, pair[1]), lexicon.translations(source, 1)[0], pair[0] + " → " + pair[1]);
@@ -66,6 +66,12 @@ class LexiconCommandTest {
             String best = vocab.target().piece(lexicon.translations(house[0], 1)[0]);
             assertTrue(best.startsWith("▁Haus"), "best translation of ▁house: " + best);
         }
+    }
+
+    @Test
+    void aLargeCorpusIsReadAtEvenlySpacedPairs() {
+        assertArrayEquals(new int[] {0, 1, 2}, IbmModel1.evenlySpaced(3, 5));
+        assertArrayEquals(new int[] {0, 2, 5, 7}, IbmModel1.evenlySpaced(10, 4));
     }
 
     @Test
