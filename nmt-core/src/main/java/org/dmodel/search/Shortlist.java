@@ -17,21 +17,25 @@ public final class Shortlist {
     private final int[][] bySource;  // per source id, its best translations
     private final int first;
     private final int best;
+    private final boolean copySource;
 
     /**
      * @param first how many of the most frequent target pieces every sentence may produce
      * @param best how many translations of each source piece a sentence may produce
      * @param target the target side's special ids (always allowed)
      * @param targetSize the target vocabulary size
+     * @param copySource with a joint vocabulary: a sentence may also produce its own source pieces (names, numbers
+     *     and other pieces that translate as themselves, including ones too rare for the lexicon)
      * @throws IllegalArgumentException if {@code first} or {@code best} is negative
      */
-    public Shortlist(Lexicon lexicon, int first, int best, SpecialIds target, int targetSize) {
+    public Shortlist(Lexicon lexicon, int first, int best, SpecialIds target, int targetSize, boolean copySource) {
         if (first < 0 || best < 0) {
             throw new IllegalArgumentException("shortlist sizes must be >= 0, got first " + first + ", best " + best);
         }
         this.targetSize = targetSize;
         this.first = first;
         this.best = best;
+        this.copySource = copySource;
         int[] frequent = lexicon.frequent(first);
         int[] specials = {target.pad(), target.unk(), target.bos(), target.eos()};
         int[] a = Arrays.copyOf(frequent, frequent.length + specials.length);
@@ -70,7 +74,7 @@ public final class Shortlist {
 
     /** The target ids a sentence with source ids {@code source} may produce, increasing. */
     public int[] tokens(int[] source) {
-        int n = always.length;
+        int n = always.length + (copySource ? source.length : 0);
         for (int s : source) {
             n += candidates(s).length;
         }
@@ -80,8 +84,11 @@ public final class Shortlist {
             int[] c = candidates(s);
             System.arraycopy(c, 0, all, at, c.length);
             at += c.length;
+            if (copySource && s < targetSize) {
+                all[at++] = s;
+            }
         }
-        return sortedUnique(all, n);
+        return sortedUnique(all, at);
     }
 
     /** The columns a batch of sources decodes over. */

@@ -56,7 +56,7 @@ class ShortlistDecodingTest {
             all[t] = t;
             prior[t] = 1f / V;
         }
-        return new Shortlist(new Lexicon(all, prior, new int[V][0], new float[V][0]), V, 0, TestModels.IDS, V);
+        return new Shortlist(new Lexicon(all, prior, new int[V][0], new float[V][0]), V, 0, TestModels.IDS, V, false);
     }
 
     private static List<List<Hypothesis>> decode(Model model, int[][] sources, SearchOptions options) {
@@ -88,7 +88,7 @@ class ShortlistDecodingTest {
     void eachSentenceProducesOnlyItsShortlistAndDecodesAsAlone(ModelConfig config) {
         TestModels.seed(4);
         int[][] sources = TestModels.sources(new Random(6), 5, 2, 7, 4);
-        Shortlist shortlist = new Shortlist(lexicon(), 0, 2, TestModels.IDS, V);
+        Shortlist shortlist = new Shortlist(lexicon(), 0, 2, TestModels.IDS, V, false);
         SearchOptions options = options(3).withShortlist(shortlist);
         try (Model model = Models.newModel(config, Device.cpu())) {
             List<List<Hypothesis>> batched = decode(model, sources, options);

@@ -29,18 +29,20 @@ class ShortlistTest {
 
     @Test
     void aSentenceMayProduceTheSpecialsTheMostFrequentPiecesAndTheBestTranslationsOfItsSource() {
-        Shortlist shortlist = new Shortlist(lexicon(), 2, 2, SpecialIds.DEFAULT, 12);
+        Shortlist shortlist = new Shortlist(lexicon(), 2, 2, SpecialIds.DEFAULT, 12, false);
         assertArrayEquals(new int[] {0, 1, 2, 3, 7, 8, 9, 10}, shortlist.tokens(new int[] {4, 3}));
         assertArrayEquals(new int[] {0, 1, 2, 3, 6, 7, 8, 9, 10}, shortlist.tokens(new int[] {5, 4, 4, 3}));
-        assertArrayEquals(new int[] {0, 1, 2, 3}, new Shortlist(lexicon(), 0, 0, SpecialIds.DEFAULT, 12)
+        assertArrayEquals(new int[] {0, 1, 2, 3}, new Shortlist(lexicon(), 0, 0, SpecialIds.DEFAULT, 12, false)
                 .tokens(new int[] {4, 5}));
         assertThrows(IllegalArgumentException.class, () -> shortlist.tokens(new int[] {12}));
-        assertThrows(IllegalArgumentException.class, () -> new Shortlist(lexicon(), 2, 2, SpecialIds.DEFAULT, 10));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 7, 8, 9, 10, 11}, new Shortlist(lexicon(), 2, 2, SpecialIds.DEFAULT,
+                12, true).tokens(new int[] {4, 11, 3}), "a joint vocabulary also copies the source pieces");
+        assertThrows(IllegalArgumentException.class, () -> new Shortlist(lexicon(), 2, 2, SpecialIds.DEFAULT, 10, false));
     }
 
     @Test
     void aBatchDecodesOverTheUnionAndMasksWhatASentenceMayNotProduce() {
-        Shortlist shortlist = new Shortlist(lexicon(), 1, 1, SpecialIds.DEFAULT, 12);
+        Shortlist shortlist = new Shortlist(lexicon(), 1, 1, SpecialIds.DEFAULT, 12, false);
         VocabularySubset subset = shortlist.subset(new int[][] {{4, 3}, {5, 3}});
         // sentence 0: 0 1 2 3 9 10; sentence 1: 0 1 2 3 6 9 → union 0 1 2 3 6 9 10
         assertEquals(7, subset.size());

@@ -115,7 +115,8 @@ public final class Translator implements AutoCloseable {
         }
         Tokenizer target = loaded.vocabularies().target();
         Lexicon lexicon = Lexicon.read(file.lexicon(), loaded.vocabularies().source(), target);
-        Shortlist shortlist = new Shortlist(lexicon, file.first(), file.best(), target.specialIds(), target.vocabSize());
+        Shortlist shortlist = new Shortlist(lexicon, file.first(), file.best(), target.specialIds(), target.vocabSize(),
+                loaded.vocabularies().joint());
         return options.toBuilder().search(options.search().withShortlist(shortlist)).build();
     }
 
