@@ -75,10 +75,10 @@ class ShortlistDecodingTest {
         TestModels.seed(3);
         int[][] sources = TestModels.sources(new Random(5), 6, 3, 5);
         try (Model model = Models.newModel(config, Device.cpu())) {
-            for (int beam : new int[] {1, 3}) {
-                List<List<Hypothesis>> whole = decode(model, sources, options(beam));
-                List<List<Hypothesis>> listed = decode(model, sources, options(beam).withShortlist(everything()));
-                assertSameHypotheses(whole, listed, "beam " + beam);
+            for (SearchOptions options : List.of(options(1), options(3), options(2).withSampling(true))) {
+                List<List<Hypothesis>> whole = decode(model, sources, options);
+                List<List<Hypothesis>> listed = decode(model, sources, options.withShortlist(everything()));
+                assertSameHypotheses(whole, listed, options.toString());
             }
         }
     }
@@ -89,20 +89,26 @@ class ShortlistDecodingTest {
         TestModels.seed(4);
         int[][] sources = TestModels.sources(new Random(6), 5, 2, 7, 4);
         Shortlist shortlist = new Shortlist(lexicon(), 0, 2, TestModels.IDS, V, false);
-        SearchOptions options = options(3).withShortlist(shortlist);
         try (Model model = Models.newModel(config, Device.cpu())) {
-            List<List<Hypothesis>> batched = decode(model, sources, options);
-            for (int i = 0; i < sources.length; i++) {
-                int[] allowed = shortlist.tokens(sources[i]);
-                for (Hypothesis h : batched.get(i)) {
-                    for (int token : h.tokens()) {
-                        assertTrue(Arrays.binarySearch(allowed, token) >= 0, "sentence " + i + " produced " + token
-                                + " outside its shortlist " + Arrays.toString(allowed));
-                    }
-                }
-                assertSameHypotheses(decode(model, new int[][] {sources[i]}, options), List.of(batched.get(i)),
-                        "sentence " + i + " alone");
+            for (SearchOptions options : List.of(options(3), options(2).withSampling(true))) {
+                assertOnlyShortlistedAndAsAlone(model, sources, options.withShortlist(shortlist), shortlist);
             }
+        }
+    }
+
+    private static void assertOnlyShortlistedAndAsAlone(Model model, int[][] sources, SearchOptions options,
+                                                        Shortlist shortlist) {
+        List<List<Hypothesis>> batched = decode(model, sources, options);
+        for (int i = 0; i < sources.length; i++) {
+            int[] allowed = shortlist.tokens(sources[i]);
+            for (Hypothesis h : batched.get(i)) {
+                for (int token : h.tokens()) {
+                    assertTrue(Arrays.binarySearch(allowed, token) >= 0, "sentence " + i + " produced " + token
+                            + " outside its shortlist " + Arrays.toString(allowed) + " (" + options + ")");
+                }
+            }
+            assertSameHypotheses(decode(model, new int[][] {sources[i]}, options), List.of(batched.get(i)),
+                    "sentence " + i + " alone (" + options + ")");
         }
     }
 
