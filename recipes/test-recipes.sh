@@ -74,7 +74,9 @@ run_recipe() {
 run_recipe iwslt14 recipes/iwslt14-de-en/run.sh en 51 train.de \
   ARCH=lwc ATTENTION=mha DATA_DIR="$FX/iwslt14" IWSLT_CHECKSUM="sha256:$(sha "$FX/iwslt14/de-en.tgz")"
 run_recipe wmt14 recipes/wmt14-en-de/run.sh de 50 train.en.gz \
-  ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}"
+  ARCH=encdec ATTENTION=mha DATA_DIR="$w" "${wmt_sums[@]}" SHORTLIST=100/10
+check "  shortlist: lex.tsv.gz and the test set translated with it" \
+  exists "$T/wmt14/lex.tsv.gz" "$T/wmt14/test.model-avg2.beam2.lenpen*.shortlist100-10.de.score"
 
 # Tagged back-translation on the wmt14 fixture, reusing its prepared data: the reverse model, the Spark job over
 # 50 monolingual German lines, the tagged pairs added to the training data, then the usual steps.

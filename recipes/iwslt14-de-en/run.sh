@@ -16,6 +16,8 @@
 #   DROPOUT [0.3]  WEIGHT_DECAY [1e-4]  LABEL_SMOOTHING [0.1]  CLIP_NORM [0]  ADAM_BETAS [0.9,0.98]
 #   SEED [1]  VALIDATE_EVERY [1000]  SAVE_EVERY [1000]  KEEP_LAST [10]  PATIENCE []  EXTRA_TRAIN_ARGS []
 #   AVERAGE_LAST [5]  BEAM [5]  LENPEN [1.0]  TRANSLATE_MAX_TOKENS [8192]
+#   SHORTLIST []: FIRST/BEST (e.g. 100/10) translates the test set with a lexical shortlist estimated from the
+#   training data by bin/nmt-lexicon (README "Faster decoding with a lexical shortlist").
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh

@@ -14,6 +14,8 @@
 #   EXTRA_TRAIN_ARGS             bin/nmt-train options (MAX_EPOCHS, PATIENCE, EXTRA_TRAIN_ARGS may be empty)
 #   AVERAGE_LAST                  average this many last step checkpoints (1: use checkpoint_best)
 #   BEAM LENPEN TRANSLATE_MAX_TOKENS SCORE_ARGS   decoding and scoring (SCORE_ARGS may be empty, e.g. -lc)
+#   SHORTLIST                     optional FIRST/BEST (e.g. 100/10): translate with a lexical shortlist that
+#                                 bin/nmt-lexicon estimates from the binarized training data (README "Faster decoding")
 # and gets the score lines (sacreBLEU text format) on stdout, last.
 
 # Trains into WORK/checkpoints; WORK/train.done marks a finished run. A rerun after an interruption calls
@@ -74,9 +76,26 @@ average_step() {
   publish "$TMP" "$MODEL"
 }
 
-# Translates TEST_SRC with MODEL; sets HYP.
+# With SHORTLIST=FIRST/BEST, estimates WORK/lex.tsv.gz from the training data nmt-train binarized (nmt-lexicon
+# writes it atomically); sets SHORTLIST_ARGS, the nmt-translate options (none without SHORTLIST).
+lexicon_step() {
+  SHORTLIST_ARGS=()
+  [ -n "${SHORTLIST:-}" ] || return 0
+  [[ $SHORTLIST =~ ^[0-9]+/[0-9]+$ ]] || die "SHORTLIST=$SHORTLIST: give FIRST/BEST, e.g. SHORTLIST=100/10."
+  local lex=$WORK/lex.tsv.gz
+  if have_all "$lex"; then
+    log "lexicon: done already ($lex)"
+  else
+    log "lexicon: nmt-lexicon over $WORK/checkpoints/data-bin/train"
+    "$BIN_DIR/nmt-lexicon" --data-bin "$WORK/checkpoints/data-bin/train" --spm "$SPM" --out "$lex" >&2 \
+      || die "nmt-lexicon failed (exit $?)."
+  fi
+  SHORTLIST_ARGS=(--shortlist "$lex" --shortlist-first "${SHORTLIST%/*}" --shortlist-best "${SHORTLIST#*/}")
+}
+
+# Translates TEST_SRC with MODEL (and the shortlist of lexicon_step); sets HYP.
 translate_step() {
-  HYP=$WORK/test.$(basename "$MODEL").beam$BEAM.lenpen$LENPEN.$TGT
+  HYP=$WORK/test.$(basename "$MODEL").beam$BEAM.lenpen$LENPEN${SHORTLIST:+.shortlist${SHORTLIST/\//-}}.$TGT
   if have_all "$HYP"; then
     log "translating: done already ($HYP)"
     return 0
@@ -84,7 +103,8 @@ translate_step() {
   log "translating $TEST_SRC with $MODEL"
   new_temp "$HYP"
   "$BIN_DIR/nmt-translate" -m "$MODEL" -i "$TEST_SRC" -o "$TMP" --beam "$BEAM" --lenpen "$LENPEN" \
-    --max-tokens "$TRANSLATE_MAX_TOKENS" --device "$DEVICE" || die "nmt-translate failed (exit $?)."
+    --max-tokens "$TRANSLATE_MAX_TOKENS" --device "$DEVICE" ${SHORTLIST_ARGS[@]+"${SHORTLIST_ARGS[@]}"} \
+    || die "nmt-translate failed (exit $?)."
   local n_hyp n_src
   n_hyp=$(count_lines "$TMP")
   n_src=$(count_lines "$TEST_SRC")
@@ -159,6 +179,7 @@ back_translate_step() {
 run_train_eval() {
   train_step
   average_step
+  lexicon_step
   translate_step
   score_step
 }

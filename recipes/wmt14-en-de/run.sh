@@ -18,6 +18,8 @@
 #   LABEL_SMOOTHING [0.1]  CLIP_NORM [0]  ADAM_BETAS [0.9,0.98]  SEED [1]  VALIDATE_EVERY [2000]
 #   SAVE_EVERY [2000]  KEEP_LAST [base 10, big 20]  PATIENCE []  EXTRA_TRAIN_ARGS []
 #   AVERAGE_LAST [base 5, big 20]  BEAM [4]  LENPEN [0.6]  TRANSLATE_MAX_TOKENS [8192]
+#   SHORTLIST []: FIRST/BEST (e.g. 100/10) translates the test set with a lexical shortlist estimated from the
+#   training data by bin/nmt-lexicon (README "Faster decoding with a lexical shortlist").
 #   BT_MONO []: monolingual TGT-side text (plain or .gz). When set, tagged back-translation runs first: a reverse
 #   model is trained in WORK/reverse, BT_MONO is translated with bin/nmt-spark-translate, and the synthetic pairs
 #   (source prefixed with BT_TAG [<BT>]) join the training data in WORK/bt.  BT_MASTER [local[*]]: Spark master.
