@@ -128,8 +128,7 @@ public final class Lexicon {
     public static Lexicon read(Path file, Tokenizer source, Tokenizer target) throws IOException {
         Map<String, Integer> sourceIds = ids(source);
         Map<String, Integer> targetIds = source == target ? sourceIds : ids(target);
-        Entries prior = new Entries();
-        Entries[] bySource = new Entries[source.vocabSize()];
+        Builder table = new Builder(source.vocabSize());
         try (TextLines lines = TextLines.open(file)) {
             for (String line = lines.next(); line != null; line = lines.next()) {
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -152,23 +151,51 @@ public final class Lexicon {
                 }
                 int t = id(targetIds, f[1], where, "target");
                 if (f[0].isEmpty()) {
-                    prior.add(t, p);
+                    table.prior(t, p);
                 } else {
-                    int s = id(sourceIds, f[0], where, "source");
-                    (bySource[s] == null ? bySource[s] = new Entries() : bySource[s]).add(t, p);
+                    table.add(id(sourceIds, f[0], where, "source"), t, p);
                 }
             }
         }
-        int[][] translations = new int[bySource.length][];
-        float[][] probabilities = new float[bySource.length][];
-        for (int s = 0; s < bySource.length; s++) {
-            Entries e = bySource[s] == null ? new Entries() : bySource[s];
-            e.sortByProbability();
-            translations[s] = e.ids();
-            probabilities[s] = e.probabilities();
+        return table.build(Integer.MAX_VALUE, 0f);
+    }
+
+    /** Collects entries in any order; {@link #build} sorts each list, most probable first (ties: lower id). */
+    public static final class Builder {
+        private final Entries prior = new Entries();
+        private final Entries[] bySource;
+
+        /** A table over source ids 0 … {@code sourceSize} − 1. */
+        public Builder(int sourceSize) {
+            bySource = new Entries[sourceSize];
         }
-        prior.sortByProbability();
-        return new Lexicon(prior.ids(), prior.probabilities(), translations, probabilities);
+
+        /** Adds p(target). */
+        public Builder prior(int target, float p) {
+            prior.add(target, p);
+            return this;
+        }
+
+        /** Adds p(target | source). */
+        public Builder add(int source, int target, float p) {
+            (bySource[source] == null ? bySource[source] = new Entries() : bySource[source]).add(target, p);
+            return this;
+        }
+
+        /** The table, each source keeping its {@code keep} most probable translations of at least {@code minProbability}. */
+        public Lexicon build(int keep, float minProbability) {
+            int[][] translations = new int[bySource.length][];
+            float[][] probabilities = new float[bySource.length][];
+            for (int s = 0; s < bySource.length; s++) {
+                Entries e = bySource[s] == null ? new Entries() : bySource[s];
+                e.sortByProbability();
+                e.truncate(keep, minProbability);
+                translations[s] = e.ids();
+                probabilities[s] = e.probabilities();
+            }
+            prior.sortByProbability();
+            return new Lexicon(prior.ids(), prior.probabilities(), translations, probabilities);
+        }
     }
 
     private static Map<String, Integer> ids(Tokenizer vocabulary) {
@@ -211,6 +238,15 @@ public final class Lexicon {
             for (int i = 0; i < size; i++) {
                 packed[i] = ((long) (Integer.MAX_VALUE - (int) (keys[i] >>> 32)) << 32) | (keys[i] & 0xffffffffL);
             }
+        }
+
+        /** After sorting: keeps the first {@code keep} entries of probability at least {@code minProbability}. */
+        void truncate(int keep, float minProbability) {
+            int n = 0;
+            while (n < Math.min(keep, size) && Float.intBitsToFloat((int) (packed[n] >>> 32)) >= minProbability) {
+                n++;
+            }
+            size = n;
         }
 
         int[] ids() {

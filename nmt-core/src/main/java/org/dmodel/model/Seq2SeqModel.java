@@ -225,8 +225,9 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
     @Override
     public final DecoderState encode(int[][] sources, int beamSize, VocabularySubset vocabulary, NDManager manager) {
         if (vocabulary.vocabSize() != vocabSize()) {
-            throw new IllegalArgumentException("output subset of a " + vocabulary.vocabSize()
-                    + "-piece vocabulary for a model with " + vocabSize());
+            throw new IllegalArgumentException("the shortlist was built for a target vocabulary of "
+                    + vocabulary.vocabSize() + " pieces, the model has " + vocabSize()
+                    + ". Use a lexicon made for this model (nmt-lexicon with its --spm).");
         }
         LayerCaches state = encodeSources(sources, beamSize, manager);
         if (!vocabulary.isAll()) {

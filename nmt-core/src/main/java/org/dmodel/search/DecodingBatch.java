@@ -39,11 +39,6 @@ final class DecodingBatch implements AutoCloseable {
         this.model = model;
         this.beamSize = beamSize;
         this.vocabulary = options.vocabulary(sources, model.vocabSize());
-        if (vocabulary.vocabSize() != model.vocabSize()) {
-            throw new IllegalArgumentException("the shortlist was built for a target vocabulary of "
-                    + vocabulary.vocabSize() + " pieces, the model has " + model.vocabSize()
-                    + ". Use a lexicon made for this model (nmt-lexicon with its --spm).");
-        }
         this.penalty = new LengthPenalty(options.lenpen());
         this.maxLengths = maxLengths(sources, options);
         this.live = new int[sources.length];

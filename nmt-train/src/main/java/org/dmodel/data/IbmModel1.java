@@ -144,34 +144,16 @@ final class IbmModel1 {
         return k;
     }
 
+    /** The fitted table with the target pieces' relative frequencies (over the sample) as p(target). */
     private Lexicon lexicon(int keep, float minProbability) {
-        int sources = nullSource;
-        int[][] translations = new int[sources][];
-        float[][] probabilities = new float[sources][];
-        for (int f = 0; f < sources; f++) {
-            int from = rowStart[f];
-            int n = rowStart[f + 1] - from;
-            Integer[] order = new Integer[n];
-            for (int k = 0; k < n; k++) {
-                order[k] = from + k;
-            }
-            Arrays.sort(order, (a, b) -> t[a] != t[b] ? Float.compare(t[b], t[a])
-                    : Integer.compare(targets[a], targets[b]));
-            int m = 0;
-            while (m < Math.min(keep, n) && t[order[m]] >= minProbability) {
-                m++;
-            }
-            translations[f] = new int[m];
-            probabilities[f] = new float[m];
-            for (int k = 0; k < m; k++) {
-                translations[f][k] = targets[order[k]];
-                probabilities[f][k] = t[order[k]];
+        Lexicon.Builder table = new Lexicon.Builder(nullSource);
+        for (int f = 0; f < nullSource; f++) {
+            for (int k = rowStart[f]; k < rowStart[f + 1]; k++) {
+                if (t[k] >= minProbability) {
+                    table.add(f, targets[k], t[k]);
+                }
             }
         }
-        return priorAndTable(translations, probabilities);
-    }
-
-    private Lexicon priorAndTable(int[][] translations, float[][] probabilities) {
         long[] frequency = new long[data.meta().target().vocabSize()];
         long total = 0;
         for (int p : sample) {
@@ -180,23 +162,12 @@ final class IbmModel1 {
                 total++;
             }
         }
-        Integer[] order = new Integer[frequency.length];
-        int seen = 0;
         for (int e = 0; e < frequency.length; e++) {
             if (frequency[e] > 0) {
-                order[seen++] = e;
+                table.prior(e, (float) frequency[e] / total);
             }
         }
-        Integer[] used = Arrays.copyOf(order, seen);
-        Arrays.sort(used, (a, b) -> frequency[a] != frequency[b] ? Long.compare(frequency[b], frequency[a])
-                : Integer.compare(a, b));
-        int[] frequent = new int[seen];
-        float[] prior = new float[seen];
-        for (int k = 0; k < seen; k++) {
-            frequent[k] = used[k];
-            prior[k] = (float) frequency[used[k]] / total;
-        }
-        return new Lexicon(frequent, prior, translations, probabilities);
+        return table.build(keep, minProbability);
     }
 
     /** An open-addressing set of non-negative longs. */
