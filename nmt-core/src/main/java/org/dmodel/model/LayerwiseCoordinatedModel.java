@@ -79,6 +79,12 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         return targetLogits(ps, target, finalNorm, probe, training); // (B, T, V)
     }
 
+    /** With RoPE the target's positions continue the source's. */
+    @Override
+    protected int firstTargetPosition(int sourceLength) {
+        return continuousPositions ? sourceLength : 0;
+    }
+
     @Override
     protected LayerCaches encodeSources(int[][] sources, int beamSize, NDManager manager) {
         int[] lengths = lengths(sources);
@@ -113,7 +119,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         int t = state.length();
         int[] position = new int[lengths.length * k];
         for (int r = 0; r < position.length; r++) {
-            position[r] = continuousPositions ? lengths[r / k] + t : t;
+            position[r] = firstTargetPosition(lengths[r / k]) + t;
         }
         checkPositions(max(position) + 1);
         NDArray positions = stepManager.create(position, new Shape(position.length, 1)); // (N, 1)

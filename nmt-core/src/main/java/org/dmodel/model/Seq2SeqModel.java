@@ -158,6 +158,17 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
         return config.vocab().size();
     }
 
+    /** Decoding L tokens and the EOS after them feeds target positions first … first + L. */
+    @Override
+    public int maxOutputLength(int sourceLength) {
+        return Math.max(0, config.maxPositions() - 1 - firstTargetPosition(sourceLength));
+    }
+
+    /** The position of a target's BOS after a source of {@code sourceLength} tokens; 0 unless overridden. */
+    protected int firstTargetPosition(int sourceLength) {
+        return 0;
+    }
+
     /** Fails with a clear message when a sequence needs positions beyond the model's table. */
     protected void checkPositions(int longest) {
         if (longest > config.maxPositions()) {

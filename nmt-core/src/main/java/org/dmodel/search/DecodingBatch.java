@@ -40,7 +40,7 @@ final class DecodingBatch implements AutoCloseable {
         this.beamSize = beamSize;
         this.vocabulary = options.vocabulary(sources, model.vocabSize());
         this.penalty = new LengthPenalty(options.lenpen());
-        this.maxLengths = maxLengths(sources, options);
+        this.maxLengths = maxLengths(sources, options, model);
         this.live = new int[sources.length];
         this.finished = new ArrayList<>(sources.length);
         for (int s = 0; s < sources.length; s++) {
@@ -72,21 +72,28 @@ final class DecodingBatch implements AutoCloseable {
     }
 
     /**
-     * Each sentence's maximum output length; fairseq computes one per batch from the padded source width, this
-     * uses each sentence's own length so that a sentence decodes the same in any batch.
+     * Each sentence's maximum output length: the options' {@code ⌊a·n + b⌋}, capped at what the model's positions
+     * allow. fairseq computes one per batch from the padded source width; this uses each sentence's own length so
+     * that a sentence decodes the same in any batch.
      */
-    static int[] maxLengths(int[][] sources, SearchOptions options) {
+    static int[] maxLengths(int[][] sources, SearchOptions options, StepModel model) {
         int[] limits = new int[sources.length];
         for (int s = 0; s < sources.length; s++) {
-            if (sources[s].length == 0) {
+            int n = sources[s].length;
+            if (n == 0) {
                 throw new IllegalArgumentException("source " + s + " is empty; every source ends with EOS");
             }
-            limits[s] = options.maxLength(sources[s].length);
+            int asked = options.maxLength(n);
+            int possible = model.maxOutputLength(n);
+            limits[s] = Math.min(asked, possible);
             if (limits[s] < options.minLen()) {
-                throw new IllegalArgumentException("source " + s + " (" + sources[s].length
-                        + " tokens): --min-len " + options.minLen() + " exceeds the maximum length " + limits[s]
-                        + " = --max-len-a " + options.maxLenA() + " × " + sources[s].length + " + --max-len-b "
-                        + options.maxLenB() + ". Lower --min-len or raise --max-len-a/--max-len-b.");
+                String why = possible < asked
+                        ? "the model's positions allow at most " + possible + " output tokens after it. Lower --min-len "
+                                + "or shorten the input (--max-source-tokens)."
+                        : "the maximum length " + asked + " = --max-len-a " + options.maxLenA() + " × " + n
+                                + " + --max-len-b " + options.maxLenB() + ". Lower --min-len or raise --max-len-a/--max-len-b.";
+                throw new IllegalArgumentException("source " + s + " (" + n + " tokens): --min-len " + options.minLen()
+                        + " exceeds " + why);
             }
         }
         return limits;

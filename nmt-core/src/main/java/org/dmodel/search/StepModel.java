@@ -40,4 +40,12 @@ public interface StepModel {
 
     /** Vocabulary size V of the log-probabilities. */
     int vocabSize();
+
+    /**
+     * The most tokens before EOS the model can decode after a source of {@code sourceLength} tokens (EOS included):
+     * what its position table allows. Searches never ask for more, whatever the length options say.
+     */
+    default int maxOutputLength(int sourceLength) {
+        return Integer.MAX_VALUE;
+    }
 }

@@ -226,6 +226,48 @@ class BeamSearchTest {
     }
 
     @Test
+    void theModelsPositionsCapTheMaximumLength() {
+        // EOS never reaches a beam's top k, as above; the model has positions for n + 1 output tokens only
+        ScriptedModel scripted = new ScriptedModel(V, SpecialIds.DEFAULT, new ScriptedModel.Table(V)
+                .otherwise(A, 0.6, B, 0.3999, EOS, 0.0001));
+        StepModel capped = new StepModel() {
+            @Override
+            public DecoderState encode(int[][] sources, int beamSize, NDManager m) {
+                return scripted.encode(sources, beamSize, m);
+            }
+
+            @Override
+            public ai.djl.ndarray.NDArray step(DecoderState state, int[] lastTokens, NDManager stepManager) {
+                return scripted.step(state, lastTokens, stepManager);
+            }
+
+            @Override
+            public int vocabSize() {
+                return scripted.vocabSize();
+            }
+
+            @Override
+            public int maxOutputLength(int sourceLength) {
+                return sourceLength + 1;
+            }
+        };
+        int[][] sources = {SearchFixtures.sourceOfLength(2), SearchFixtures.sourceOfLength(5)};
+        int[] expected = {3, 6}; // the options allow 200
+        for (SearchStrategy strategy : List.of(beam, greedy)) {
+            SearchOptions options = RAW.withMaxLen(0, 200).withBeam(strategy == beam ? 2 : 1);
+            List<List<Hypothesis>> out = strategy.search(capped, sources, options, manager);
+            for (int s = 0; s < sources.length; s++) {
+                int[] allA = new int[expected[s]];
+                java.util.Arrays.fill(allA, A);
+                assertTokens(allA, out.get(s).get(0));
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> beam.search(capped,
+                new int[][] {SearchFixtures.sourceOfLength(2)}, RAW.withMaxLen(0, 200).withMinLen(4), manager));
+        assertTrue(e.getMessage().contains("the model's positions allow at most 3"), e.getMessage());
+    }
+
+    @Test
     void minLengthAboveMaxLengthIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> beam.search(
                 SearchFixtures.gardenPath(), new int[][] {{A, EOS}}, RAW.withMaxLen(0, 3).withMinLen(4), manager));
