@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The options against runaway (looping) hypotheses side by side on held-out lines: BLEU, chrF2, sentences/s, how
 # many outputs run past twice their reference's words plus 5, and the longest output. Prints a Markdown table.
+# Each row is the defaults (output limit 3·n + 10) plus its options; the second row is fairseq's flat limit.
 # Needs the built jars and a trained model.
 #
 #   recipes/bench/runaway.sh MODEL SOURCE REFERENCE     (WORK [/tmp/runaway], BEAM [5], THREADS [2])
@@ -36,6 +37,7 @@ while IFS= read -r opts; do
   echo "| ${opts:-defaults} | $bleu | $chrf | $speed | $long | $longest |"
 done <<'OPTIONS'
 
+--max-len-a 0 --max-len-b 200
 --no-repeat-ngram-size 3
 --no-repeat-ngram-size 4
 --repetition-penalty 1.2

@@ -13,11 +13,11 @@ class SearchOptionsTest {
     private static final SearchOptions D = SearchOptions.DEFAULTS;
 
     @Test
-    void defaultsAreFairseqs() {
+    void defaultsAreFairseqsButForTheSourceRelativeLengthLimit() {
         assertEquals(5, D.beam());
         assertEquals(1.0, D.lenpen());
-        assertEquals(0.0, D.maxLenA());
-        assertEquals(200, D.maxLenB());
+        assertEquals(3.0, D.maxLenA());
+        assertEquals(10, D.maxLenB());
         assertEquals(1, D.minLen());
         assertEquals(1, D.nbest());
         assertEquals(0.0, D.unkPenalty());
@@ -27,7 +27,8 @@ class SearchOptionsTest {
 
     @Test
     void maxLengthIsTheFlooredLinearFunctionOfTheSourceLength() {
-        assertEquals(200, D.maxLength(17));
+        assertEquals(61, D.maxLength(17)); // ⌊3 · 17 + 10⌋
+        assertEquals(200, D.withMaxLen(0, 200).maxLength(17));
         assertEquals(13, D.withMaxLen(1.2, 1).maxLength(10)); // ⌊12 + 1⌋
         assertEquals(6, D.withMaxLen(1.5, 2).maxLength(3)); // ⌊4.5 + 2⌋
     }
