@@ -18,8 +18,8 @@ import org.dmodel.text.SpecialIds;
  *       at that point (and never more than the model's positions allow). fairseq takes n from the batch's longest
  *       source; per sentence, a sentence decodes the same in any batch. fairseq's default is a flat 200
  *       ({@code --max-len-a 0 --max-len-b 200}); a sentence whose beam loops then runs 200 steps. The default here
- *       is Marian's factor of 3 plus 10 tokens for very short sources: on held-out lines it decodes 1.4× as fast
- *       with the same BLEU (BENCHMARKS.md "Output length limit").
+ *       is Marian's factor of 3 plus 10 tokens for very short sources: 1.05–1.26× the sentences/s (1.26–1.48× with
+ *       a shortlist) at the same BLEU on three Tatoeba sets (BENCHMARKS.md "Output length limit").
  *   <li>{@code minLen} ({@code --min-len}, 1): EOS is forbidden until this many tokens have been produced.
  *   <li>{@code nbest} ({@code --nbest}, 1): hypotheses returned per sentence, best first; at most {@code beam}.
  *   <li>{@code unkPenalty} ({@code --unk-penalty}, 0): subtracted from the unknown piece's log-probability
