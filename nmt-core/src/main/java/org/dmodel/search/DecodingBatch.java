@@ -88,10 +88,10 @@ final class DecodingBatch implements AutoCloseable {
             limits[s] = Math.min(asked, possible);
             if (limits[s] < options.minLen()) {
                 String why = possible < asked
-                        ? "the model's positions allow at most " + possible + " output tokens after it. Lower --min-len "
-                                + "or shorten the input (--max-source-tokens)."
+                        ? "the " + possible + " output tokens the model's positions allow after it. Lower --min-len."
                         : "the maximum length " + asked + " = --max-len-a " + options.maxLenA() + " × " + n
-                                + " + --max-len-b " + options.maxLenB() + ". Lower --min-len or raise --max-len-a/--max-len-b.";
+                                + " + --max-len-b " + options.maxLenB()
+                                + ". Lower --min-len or raise --max-len-a/--max-len-b.";
                 throw new IllegalArgumentException("source " + s + " (" + n + " tokens): --min-len " + options.minLen()
                         + " exceeds " + why);
             }

@@ -5,7 +5,8 @@ import org.dmodel.text.SpecialIds;
 
 /**
  * How to decode: the strategy and its knobs, with fairseq's flags and defaults except for the output length
- * limit, which is relative to the source as in Marian. A value: immutable and thread-safe; change a field with its {@code with...} method, which returns a validated copy.
+ * limit, which is relative to the source as in Marian. A value: immutable and thread-safe; change a field with
+ * its {@code with...} method, which returns a validated copy.
  *
  * <p>Fields (flag, default, meaning):
  * <ul>

@@ -264,7 +264,8 @@ class BeamSearchTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> beam.search(capped,
                 new int[][] {SearchFixtures.sourceOfLength(2)}, RAW.withMaxLen(0, 200).withMinLen(4), manager));
-        assertTrue(e.getMessage().contains("the model's positions allow at most 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("--min-len 4 exceeds the 3 output tokens the model's positions allow"),
+                e.getMessage());
     }
 
     @Test
