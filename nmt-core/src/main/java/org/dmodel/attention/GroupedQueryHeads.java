@@ -81,8 +81,7 @@ final class GroupedQueryHeads extends HeadLayout {
 
     @Override
     KeyValueSegment growingSegment(ParameterStore ps, NDArray[] cached, NDManager owner) {
-        NDArray keys = cached[0].transpose(0, 1, 3, 2); // Kᵀ (N, G, d_h, t), a view
-        keys.attach(owner);
+        NDArray keys = ownedBy(owner, cached[0].transpose(0, 1, 3, 2)); // Kᵀ (N, G, d_h, t), a view
         return new MaterializedSegment(keys, cached[1]);
     }
 

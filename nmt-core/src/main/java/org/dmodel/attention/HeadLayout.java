@@ -80,6 +80,12 @@ abstract class HeadLayout {
         return cachedSegment(ps, cached, owner);
     }
 
+    /** {@code a}, moved to {@code owner} (whatever is computed from it next follows it there). */
+    protected static NDArray ownedBy(NDManager owner, NDArray a) {
+        a.attach(owner);
+        return a;
+    }
+
     /** Time axis of each tensor of a decoding cache's growing segment ({@link #stepTensors}). */
     abstract int[] cacheTimeAxes();
 

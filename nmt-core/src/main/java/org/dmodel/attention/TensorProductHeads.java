@@ -168,11 +168,6 @@ final class TensorProductHeads extends HeadLayout {
                 : new FactoredSegment(cached[0], cached[1], cached[2], cached[3]);
     }
 
-    private static NDArray ownedBy(NDManager owner, NDArray a) {
-        a.attach(owner);
-        return a;
-    }
-
     @Override
     int[] cacheTimeAxes() {
         return norm != null ? new int[] {1, 1, 1, 1} : new int[] {4, 1, 4, 1};

@@ -9,7 +9,6 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -32,7 +31,7 @@ public final class Bfloat16LinearBench {
         {1, 256, 1024}, {5, 256, 1024}, {32, 256, 1024}, {320, 256, 1024}, {320, 1024, 256}, {320, 256, 768},
         {1, 256, 8000}, {32, 256, 8000}};
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         Engines.pytorch();
         try (PtNDManager m = (PtNDManager) NDManager.newBaseManager(); AutoCloseable off = Engines.gradientsOff();
              InputStream module = Bfloat16LinearBench.class.getResourceAsStream("to-bfloat16.pt")) {
@@ -57,8 +56,6 @@ public final class Bfloat16LinearBench {
                 System.out.printf("rows %4d, %4d -> %4d: float32 %8.1f us, bfloat16 %8.1f us (%.2fx), error %.2g%n",
                         s[0], s[1], s[2], full, half, full / half, error);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory: per distinct (source, target) pair that co-occurs in a sentence pair, up to about 40 bytes while the
  * pairs are collected (hash set and sorted keys) and 12 while EM runs (1.7 M pairs for the quickstart's 163 k
- * sentence pairs); a large corpus is read at evenly spaced sentence pairs up to a limit. Time per iteration: one pass over those pairs, (source length + 1) × target
- * length lookups each. Not thread-safe (one estimate at a time).
+ * sentence pairs); a large corpus is read at evenly spaced sentence pairs up to a limit. Time per iteration: one
+ * pass over those pairs, (source length + 1) × target length lookups each. Not thread-safe (one estimate at a
+ * time).
  */
 final class IbmModel1 {
     private static final Logger LOG = LoggerFactory.getLogger(IbmModel1.class);
