@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import org.dmodel.engine.Int8ParameterStore;
 
 /**
  * An affine map {@code y = x Wᵀ + b} with W of shape (out, in), the building brick of every projection
@@ -61,8 +62,14 @@ public final class Projection extends ModelPart implements UnitNormWeights {
         return ps.getValue(weight, device, false);
     }
 
-    /** Applies the map to the last axis of {@code x} (…, in) → (…, out); the result belongs to x's manager. */
+    /**
+     * Applies the map to the last axis of {@code x} (…, in) → (…, out); the result belongs to x's manager. An
+     * {@link Int8ParameterStore} (int8 decoding) computes it with the weight's int8 copy.
+     */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        if (ps instanceof Int8ParameterStore int8) {
+            return int8.linear(x, weight, bias);
+        }
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         return (bias == null ? Linear.linear(x, w) : Linear.linear(x, w, ps.getValue(bias, x.getDevice(), training)))
                 .singletonOrThrow();

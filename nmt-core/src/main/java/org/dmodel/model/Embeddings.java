@@ -15,6 +15,8 @@ import org.dmodel.attention.ModelPart;
 import org.dmodel.attention.ScaleVector;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
+import org.dmodel.engine.Int8Linear;
+import org.dmodel.engine.Int8ParameterStore;
 import org.dmodel.engine.TorchArrays;
 
 /**
@@ -145,32 +147,54 @@ final class Embeddings extends ModelPart implements UnitNormWeights {
         return Sublayer.dropout(x, (float) config.dropout(), training);
     }
 
-    /** The output projection's rows (V', d) for some target ids and, normalized, their logit scales (V'). */
-    record OutputRows(NDArray weight, NDArray scale) {}
+    /**
+     * The output projection's rows for some target ids: float32 (V', d), or their int8 copy when decoding in int8
+     * (then {@code weight} is null); and, normalized, their logit scales (V'). Closing frees the int8 copy.
+     */
+    record OutputRows(NDArray weight, Int8Linear.PackedWeight int8, NDArray scale) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (int8 != null) {
+                int8.close();
+            }
+        }
+    }
 
     /** The output rows of target ids {@code ids} (int32 (V')), in the manager of {@code ids}. */
     OutputRows outputRows(ParameterStore ps, NDArray ids) {
-        NDArray table = ps.getValue(output != null ? output : tokens, ids.getDevice(), false);
+        NDArray table = ps.getValue(outputTable(), ids.getDevice(), false);
         NDArray weight = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // (V', d)
+        Int8Linear.PackedWeight int8 = null;
+        if (ps instanceof Int8ParameterStore) {
+            int8 = Int8Linear.pack(weight);
+            weight.close();
+            weight = null;
+        }
         if (logitScale == null) {
-            return new OutputRows(weight, null);
+            return new OutputRows(weight, int8, null);
         }
         try (NDArray all = logitScale.value(ps, ids, false)) { // (V), in the ids' manager
-            return new OutputRows(weight, all.get(new NDIndex("{}", ids.toType(DataType.INT64, false)))); // (V')
+            return new OutputRows(weight, int8, all.get(new NDIndex("{}", ids.toType(DataType.INT64, false)))); // (V')
         }
     }
 
     /** Output logits (…, V') of hidden states h (…, d) over the given output rows, in h's manager. */
     NDArray logits(NDArray h, OutputRows rows) {
-        NDArray z = Linear.linear(h, rows.weight()).singletonOrThrow(); // (…, V')
+        NDArray z = rows.int8() != null ? Int8Linear.apply(h, rows.int8(), null)
+                : Linear.linear(h, rows.weight()).singletonOrThrow(); // (…, V')
         return rows.scale() == null ? z : z.mul(rows.scale());
     }
 
-    /** Output logits (…, V) of hidden states h (…, d), in h's manager. */
+    /** Output logits (…, V) of hidden states h (…, d), in h's manager; in int8 with an {@link Int8ParameterStore}. */
     NDArray logits(ParameterStore ps, NDArray h, boolean training) {
-        NDArray z = Linear.linear(h, ps.getValue(output != null ? output : tokens, h.getDevice(), training))
-                .singletonOrThrow(); // (…, V)
+        NDArray z = ps instanceof Int8ParameterStore int8 ? int8.linear(h, outputTable(), null)
+                : Linear.linear(h, ps.getValue(outputTable(), h.getDevice(), training)).singletonOrThrow(); // (…, V)
         return logitScale == null ? z : z.mul(logitScale.value(ps, h, training));
+    }
+
+    /** The output projection's table (V, d): its own, or the tied target embeddings. */
+    private Parameter outputTable() {
+        return output != null ? output : tokens;
     }
 
     /** Parameters of the embeddings of a config (closed form). */

@@ -86,7 +86,7 @@ public final class EncoderDecoderModel extends Seq2SeqModel {
     protected LayerCaches encodeSources(int[][] sources, int beamSize, NDManager manager) {
         int[] lengths = lengths(sources);
         int s = max(lengths);
-        LayerCaches state = new LayerCaches(manager, beamSize, lengths);
+        LayerCaches state = newState(manager, beamSize, lengths);
         try (NDManager m = state.manager().newSubManager()) {
             ParameterStore ps = state.parameters();
             NDArray mask = Masks.keyPadding(state.manager(), lengths, s); // (B, 1, 1, S), kept in the state

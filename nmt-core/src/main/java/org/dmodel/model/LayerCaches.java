@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.dmodel.attention.AttentionCache;
+import org.dmodel.engine.Int8ParameterStore;
+import org.dmodel.engine.Int8Weights;
 import org.dmodel.search.DecoderState;
 
 /**
@@ -31,12 +33,13 @@ public final class LayerCaches implements DecoderState {
     private NDArray outputMask;               // (B, 1, V'): −∞ where a sentence's shortlist lacks the column; or null
     private int length;
 
-    LayerCaches(NDManager parent, int beam, int[] sourceLengths) {
+    /** A state of {@code beam} rows per sentence; with {@code int8} not null, its products run in int8. */
+    LayerCaches(NDManager parent, int beam, int[] sourceLengths, Int8Weights int8) {
         if (beam < 1) {
             throw new IllegalArgumentException("beam size must be at least 1, got " + beam);
         }
         this.manager = parent.newSubManager();
-        this.parameters = new ParameterStore(manager, false);
+        this.parameters = int8 == null ? new ParameterStore(manager, false) : new Int8ParameterStore(manager, int8);
         this.beam = beam;
         this.sourceLengths = sourceLengths.clone();
     }
@@ -191,6 +194,8 @@ public final class LayerCaches implements DecoderState {
 
     @Override
     public void close() {
-        manager.close();
+        try (Embeddings.OutputRows rows = outputRows) {
+            manager.close();
+        }
     }
 }

@@ -90,7 +90,7 @@ public final class LayerwiseCoordinatedModel extends Seq2SeqModel {
         int[] lengths = lengths(sources);
         int s = max(lengths);
         checkPositions(s);
-        LayerCaches state = new LayerCaches(manager, beamSize, lengths);
+        LayerCaches state = newState(manager, beamSize, lengths);
         try (NDManager m = state.manager().newSubManager()) {
             ParameterStore ps = state.parameters();
             NDArray mask = Masks.keyPadding(state.manager(), lengths, s); // (B, 1, 1, S), kept in the state

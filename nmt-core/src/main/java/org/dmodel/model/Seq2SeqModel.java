@@ -17,6 +17,7 @@ import org.dmodel.attention.RotaryEmbedding;
 import org.dmodel.attention.UnitNormWeights;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.engine.Engines;
+import org.dmodel.engine.Int8Weights;
 import org.dmodel.engine.TorchArrays;
 import org.dmodel.search.DecoderState;
 import org.dmodel.search.StepModel;
@@ -37,6 +38,7 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
     protected final Embeddings embeddings;
     private NDManager constants;
     private RotaryEmbedding rope;
+    private volatile Int8Weights int8; // null: decode in float32
 
     protected Seq2SeqModel(ModelConfig config) {
         super((byte) 1);
@@ -151,6 +153,20 @@ public abstract class Seq2SeqModel extends AbstractBlock implements StepModel {
     /** The RoPE tables, or null when positions are not RoPE. */
     protected RotaryEmbedding rope() {
         return rope;
+    }
+
+    /**
+     * Makes {@link #encode} and {@link #step} multiply by the int8 copies in {@code weights} (CPU only), or by the
+     * float32 weights again when null. Set it before decoding starts, not while states are in use; the caller owns
+     * {@code weights} and closes it after the last decode. Teacher-forced {@link #logits} stay float32.
+     */
+    public void decodeInInt8(Int8Weights weights) {
+        int8 = weights;
+    }
+
+    /** A new decoding state over {@code manager} for sentences of these lengths, in the decoding precision. */
+    protected LayerCaches newState(NDManager manager, int beamSize, int[] lengths) {
+        return new LayerCaches(manager, beamSize, lengths, int8);
     }
 
     @Override

@@ -38,7 +38,7 @@ class ShortlistDecodingTest {
     }
 
     /** Source id s translates to 4 + (3s mod 36) and 4 + (3s + 1 mod 36); nothing is frequent. */
-    private static Lexicon lexicon() {
+    static Lexicon lexicon() {
         int[][] translations = new int[V][];
         float[][] probabilities = new float[V][];
         for (int s = 0; s < V; s++) {
@@ -59,13 +59,13 @@ class ShortlistDecodingTest {
         return new Shortlist(new Lexicon(all, prior, new int[V][0], new float[V][0]), V, 0, TestModels.IDS, V, false);
     }
 
-    private static List<List<Hypothesis>> decode(Model model, int[][] sources, SearchOptions options) {
+    static List<List<Hypothesis>> decode(Model model, int[][] sources, SearchOptions options) {
         try (NDManager m = NDManager.newBaseManager()) {
             return SearchStrategies.forOptions(options).search((Seq2SeqModel) model.getBlock(), sources, options, m);
         }
     }
 
-    private static SearchOptions options(int beam) {
+    static SearchOptions options(int beam) {
         return SearchOptions.DEFAULTS.withBeam(beam).withNbest(beam).withMaxLen(0, 8).withSpecialIds(TestModels.IDS);
     }
 
@@ -112,7 +112,7 @@ class ShortlistDecodingTest {
         }
     }
 
-    private static void assertSameHypotheses(List<List<Hypothesis>> expected, List<List<Hypothesis>> actual, String what) {
+    static void assertSameHypotheses(List<List<Hypothesis>> expected, List<List<Hypothesis>> actual, String what) {
         assertEquals(expected.size(), actual.size(), what);
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).size(), actual.get(i).size(), what + ", sentence " + i);

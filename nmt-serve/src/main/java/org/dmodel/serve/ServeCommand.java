@@ -71,6 +71,7 @@ public final class ServeCommand extends CommandLineTool {
         t.value("threads", null, "N", "0", "intra-op threads per worker (0: the cores shared among the workers)");
         TranslatorOptionTable.declareWorkers(t);
         TranslatorOptionTable.declareShortlist(t);
+        TranslatorOptionTable.declarePrecision(t);
     }
 
     @Override
@@ -92,6 +93,7 @@ public final class ServeCommand extends CommandLineTool {
                 .maxBatchTokens(batching.maxBatchTokens())
                 .maxSourceTokens(t.getInt(cmd, "max-source-tokens", 2))
                 .shortlist(TranslatorOptionTable.shortlist(cmd, t))
+                .precision(TranslatorOptionTable.precision(cmd, t))
                 .build());
         String host = t.require(cmd, "host");
         ModelDirectory.verify(modelDir); // a wrong path fails before the port is taken

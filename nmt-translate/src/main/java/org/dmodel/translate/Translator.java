@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.dmodel.engine.Engines;
+import org.dmodel.engine.Int8Weights;
 import org.dmodel.io.LoadedModel;
 import org.dmodel.io.ModelDirectory;
 import org.dmodel.io.TestHooks;
@@ -57,6 +58,7 @@ public final class Translator implements AutoCloseable {
     private final Tokenizer target;
     private final SpecialIds targetIds;
     private final TranslatorOptions options;
+    private final Int8Weights int8; // the model's int8 copies with --precision int8, else null
     private final ExecutorService workers;
     private final Object calls = new Object();
     private int inFlight; // guarded by calls
@@ -75,6 +77,8 @@ public final class Translator implements AutoCloseable {
         this.targetIds = target.specialIds();
         this.options = options;
         SearchStrategies.forOptions(options.search()); // bad options fail at load, not at the first call
+        this.int8 = options.precision() == TranslatorOptions.Precision.INT8 ? new Int8Weights() : null;
+        model.decodeInInt8(int8);
         this.workers = Executors.newFixedThreadPool(options.workers(), r -> {
             Thread t = new Thread(r, "dmodel-translator");
             t.setDaemon(true);
@@ -94,6 +98,10 @@ public final class Translator implements AutoCloseable {
      */
     public static Translator load(Path modelDir, TranslatorOptions options) throws IOException {
         Device device = Engines.device(options.device());
+        if (options.precision() == TranslatorOptions.Precision.INT8 && !Device.Type.CPU.equals(device.getDeviceType())) {
+            throw new IllegalArgumentException("--precision int8 runs on the CPU only (libtorch's quantized kernels);"
+                    + " with --device " + options.device() + " use --precision float32.");
+        }
         if (options.threads() > 0 || options.workers() > 1) {
             // read by each worker thread when it first decodes (libtorch keeps the thread count per thread)
             Engines.setThreads(options.intraOpThreads());
@@ -371,6 +379,8 @@ public final class Translator implements AutoCloseable {
 
     private void release() {
         workers.shutdown();
-        loaded.close();
+        try (Int8Weights copies = int8) {
+            loaded.close();
+        }
     }
 }

@@ -17,9 +17,31 @@ import org.dmodel.search.SearchOptions;
  *     are decoded one after the other, each using every core)
  * @param maxSourceTokens longer inputs are truncated to this many tokens (default 1024)
  * @param shortlist a lexical shortlist to decode with, read when the translator loads; null (default) for none
+ * @param precision what the weight products compute in ({@link Precision#FLOAT32} by default)
  */
 public record TranslatorOptions(SearchOptions search, String device, int threads, int maxBatchSentences,
-        int maxBatchTokens, int workers, int maxSourceTokens, ShortlistFile shortlist) {
+        int maxBatchTokens, int workers, int maxSourceTokens, ShortlistFile shortlist, Precision precision) {
+
+    /** The arithmetic of the weight products (projections and output layer); the rest is float32. */
+    public enum Precision {
+        /** As trained. */
+        FLOAT32,
+        /**
+         * Int8 weights (per output row) times int8 inputs (per row), on the CPU only: several times faster products,
+         * results within quantization rounding ({@link org.dmodel.engine.Int8Linear}).
+         */
+        INT8;
+
+        /** Parses {@code float32} or {@code int8}. */
+        public static Precision parse(String text) {
+            for (Precision p : values()) {
+                if (p.name().equalsIgnoreCase(text.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("--precision " + text + ": expected float32 or int8");
+        }
+    }
 
     /**
      * A lexicon file ({@code nmt-lexicon}) and how much of it to use: each sentence may produce the {@code first}
@@ -35,6 +57,7 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
     }
 
     public TranslatorOptions {
+        java.util.Objects.requireNonNull(precision, "precision");
         if (maxBatchSentences < 1 || maxBatchTokens < 1 || workers < 1 || maxSourceTokens < 1 || threads < 0) {
             throw new IllegalArgumentException("batch sizes, workers and maxSourceTokens must be >= 1, threads >= 0");
         }
@@ -66,6 +89,7 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
         b.workers = workers;
         b.maxSourceTokens = maxSourceTokens;
         b.shortlist = shortlist;
+        b.precision = precision;
         return b;
     }
 
@@ -79,6 +103,7 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
         private int workers = 1;
         private int maxSourceTokens = 1024;
         private ShortlistFile shortlist;
+        private Precision precision = Precision.FLOAT32;
 
         private Builder() {}
 
@@ -122,9 +147,14 @@ public record TranslatorOptions(SearchOptions search, String device, int threads
             return this;
         }
 
+        public Builder precision(Precision v) {
+            precision = v;
+            return this;
+        }
+
         public TranslatorOptions build() {
             return new TranslatorOptions(search, device, threads, maxBatchSentences, maxBatchTokens, workers,
-                    maxSourceTokens, shortlist);
+                    maxSourceTokens, shortlist, precision);
         }
     }
 }

@@ -53,6 +53,19 @@ class TranslatorTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1} beam {2}")
+    @CsvSource({"encdec, mha, 3", "lwc, tpa:2/1/1, 2", "encdec, gqa:1, 1"})
+    void inInt8ABatchOfManyEqualsOneAtATime(String arch, String attention, int beam, @TempDir Path dir)
+            throws IOException {
+        TranslatorOptions int8 = options(beam).toBuilder().precision(TranslatorOptions.Precision.INT8).build();
+        try (Translator t = Translator.load(TestModels.random(dir.resolve("m"), arch, attention), int8)) {
+            List<String> batched = t.translate(SENTENCES);
+            for (int i = 0; i < SENTENCES.size(); i++) {
+                assertEquals(batched.get(i), t.translate(SENTENCES.get(i)), "sentence " + i);
+            }
+        }
+    }
+
     @Test
     void eightThreadsSharingOneTranslatorGetTheSequentialResults(@TempDir Path dir) throws Exception {
         try (Translator t = Translator.load(TestModels.random(dir.resolve("m"), "lwc", "mha"), options(2))) {

@@ -88,6 +88,22 @@ class TranslateCommandTest {
     }
 
     @Test
+    void int8PrecisionTranslatesEveryLineAndAnUnknownPrecisionIsRefused() throws IOException {
+        Path in = dir.resolve("in.txt");
+        Files.write(in, List.of("One.", "", "Two words."), StandardCharsets.UTF_8);
+        CommandRun r = translate("-m", model.toString(), "-i", in.toString(), "--beam", "2", "--max-len-b", "4",
+                "--precision", "int8");
+        assertEquals(0, r.status(), r.err());
+        String[] out = r.out().split("\n", -1);
+        assertEquals(4, out.length, r.out()); // three lines, each ended
+        assertEquals("", out[1]);
+        CommandRun bad = translate("-m", model.toString(), "-i", in.toString(), "--precision", "int4");
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("--precision int4: expected float32 or int8"), bad.err());
+        assertEquals("", bad.out());
+    }
+
+    @Test
     void anNBestLargerThanTheBeamIsRefusedBeforeTranslating() throws IOException {
         Path in = dir.resolve("in.txt");
         Files.write(in, List.of("One."), StandardCharsets.UTF_8);
