@@ -32,15 +32,17 @@ run() {
 declare -A rates quality
 for ((r = 1; r <= ROUNDS; r++)); do
   for opts in "$@"; do
+    key=${opts:-defaults} # bash refuses an empty array key
     read -r rate bleu chrf < <(run "$opts")
-    rates[$opts]="${rates[$opts]:-} $rate"
-    quality[$opts]="$bleu | $chrf"
-    echo "round $r, [${opts:-defaults}]: $rate sentences/s, BLEU $bleu, chrF2 $chrf" >&2
+    rates[$key]="${rates[$key]:-} $rate"
+    quality[$key]="$bleu | $chrf"
+    echo "round $r, [$key]: $rate sentences/s, BLEU $bleu, chrF2 $chrf" >&2
   done
 done
 echo "| options | BLEU | chrF2 | sentences/s, median of $ROUNDS | runs |"
 echo "|---|---:|---:|---:|---|"
 for opts in "$@"; do
-  median=$(tr ' ' '\n' <<< "${rates[$opts]}" | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-  echo "| ${opts:-defaults} | ${quality[$opts]} | $median |${rates[$opts]} |"
+  key=${opts:-defaults}
+  median=$(tr ' ' '\n' <<< "${rates[$key]}" | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+  echo "| $key | ${quality[$key]} | $median |${rates[$key]} |"
 done

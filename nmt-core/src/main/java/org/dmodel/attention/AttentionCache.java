@@ -2,7 +2,7 @@ package org.dmodel.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
+import org.dmodel.engine.TorchArrays;
 
 /**
  * What one attention module keeps between decoding steps, in the tensors its variant needs (MHA/GQA:
@@ -67,13 +67,13 @@ public final class AttentionCache implements AutoCloseable {
         return growing;
     }
 
-    /** New growing row r = old row {@code rows[r]} (an int64 index array). */
-    public void reorder(NDIndex rows) {
+    /** New growing row r = old row {@code rows[r]} (a 1-D int64 index array). */
+    public void reorder(NDArray rows) {
         growing = select(growing, rows);
     }
 
-    /** Keeps the given sentences of the shared segment and the given rows of the growing one. */
-    public void keep(NDIndex sentences, NDIndex rows) {
+    /** Keeps the given sentences of the shared segment and the given rows of the growing one (1-D int64 arrays). */
+    public void keep(NDArray sentences, NDArray rows) {
         shared = select(shared, sentences);
         growing = select(growing, rows);
     }
@@ -100,13 +100,14 @@ public final class AttentionCache implements AutoCloseable {
         return out;
     }
 
-    private static NDArray[] select(NDArray[] tensors, NDIndex index) {
+    private NDArray[] select(NDArray[] tensors, NDArray index) {
         if (tensors == null) {
             return null;
         }
         NDArray[] out = new NDArray[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
-            out[i] = tensors[i].get(index); // belongs to the cache's manager
+            out[i] = TorchArrays.rows(tensors[i], index);
+            out[i].attach(manager);
         }
         closeAll(tensors);
         return out;

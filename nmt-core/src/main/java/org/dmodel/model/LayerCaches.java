@@ -2,7 +2,6 @@ package org.dmodel.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,6 +9,7 @@ import java.util.List;
 import org.dmodel.attention.AttentionCache;
 import org.dmodel.engine.Int8ParameterStore;
 import org.dmodel.engine.Int8Weights;
+import org.dmodel.engine.TorchArrays;
 import org.dmodel.search.DecoderState;
 
 /**
@@ -135,8 +135,7 @@ public final class LayerCaches implements DecoderState {
         if (identity || length == 0) {
             return;
         }
-        try (NDManager scratch = manager.newSubManager()) {
-            NDIndex rowIndex = new NDIndex("{}", scratch.create(index));
+        try (NDArray rowIndex = manager.create(index)) {
             for (AttentionCache c : caches) {
                 c.reorder(rowIndex);
             }
@@ -164,15 +163,13 @@ public final class LayerCaches implements DecoderState {
         if (sentences.length == live) {
             return;
         }
-        try (NDManager scratch = manager.newSubManager()) {
-            NDIndex bySentence = new NDIndex("{}", scratch.create(sentenceIndex));
-            NDIndex byRow = new NDIndex("{}", scratch.create(rowIndex));
+        try (NDArray bySentence = manager.create(sentenceIndex); NDArray byRow = manager.create(rowIndex)) {
             for (AttentionCache c : caches) {
                 c.keep(bySentence, byRow);
             }
-            sourceMask = replaced(sourceMask, sourceMask.get(bySentence));
+            sourceMask = replaced(sourceMask, TorchArrays.rows(sourceMask, bySentence));
             if (outputMask != null) {
-                outputMask = replaced(outputMask, outputMask.get(bySentence));
+                outputMask = replaced(outputMask, TorchArrays.rows(outputMask, bySentence));
             }
         }
         sourceLengths = lengths;

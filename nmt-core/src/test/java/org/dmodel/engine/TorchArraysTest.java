@@ -38,6 +38,22 @@ class TorchArraysTest {
     }
 
     @Test
+    void rowsPicksAlongTheFirstAxisInTheIndexManager() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager other = m.newSubManager()) {
+            NDArray x = m.arange(0f, 60f).reshape(5, 3, 2, 2);
+            for (NDArray index : List.of(other.create(new long[] {4, 0, 0, 2}), other.create(new int[] {1}))) {
+                NDArray picked = TorchArrays.rows(x, index);
+                long[] ids = index.toType(DataType.INT64, false).toLongArray();
+                assertEquals(new Shape(ids.length, 3, 2, 2), picked.getShape());
+                for (int r = 0; r < ids.length; r++) {
+                    assertArrayEquals(x.get(ids[r]).toFloatArray(), picked.get(r).toFloatArray(), "row " + r);
+                }
+                assertTrue(picked.getManager() == other, "the result belongs to the index's manager");
+            }
+        }
+    }
+
+    @Test
     void javaArraysAreCopied() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] data = {1, 2, 3, 4};

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.dmodel.config.ModelConfig;
 import org.dmodel.config.ModelOptions;
+import org.dmodel.engine.Int8Weights;
 import org.dmodel.config.Presets;
 import org.dmodel.engine.Engines;
 import org.dmodel.search.DecoderState;
@@ -27,7 +28,8 @@ import org.dmodel.search.DecoderState;
  *
  * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1
  * -cp <test classpath> org.dmodel.model.ModelBench [--steps 6] [--warmup 2] [--specs mha,gqa:2,tpa:6/2/2]
- * [--arch encdec,lwc] [--large-batch 32] [--decode-warmup 25] [--train false]}. Decoding gets its own warm-up
+ * [--arch encdec,lwc] [--large-batch 32] [--decode-warmup 25] [--train false] [--precision float32|int8]}
+ * ({@code int8}: decoding through the int8 copies of the weights, as {@code nmt-translate --precision int8}). Decoding gets its own warm-up
  * (25 runs of 64 steps): the JIT compiler works on the decoding path for about 20 runs, and while it does it takes
  * CPU from the intra-op threads (batch 1 on 2 cores: 5–7 ms/step in the first two runs, 1.7–1.9 after twenty).
  * Run it with the launchers' {@code -XX:+UseSerialGC -Xmn16m}: G1's concurrent threads slow batch 1 the same way.
@@ -43,6 +45,7 @@ public final class ModelBench {
         int largeBatch = 32;
         int decodeWarmup = 25;
         boolean train = true;
+        boolean int8 = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
@@ -52,6 +55,7 @@ public final class ModelBench {
                 case "--large-batch" -> largeBatch = Integer.parseInt(args[i + 1]);
                 case "--decode-warmup" -> decodeWarmup = Integer.parseInt(args[i + 1]);
                 case "--train" -> train = Boolean.parseBoolean(args[i + 1]);
+                case "--precision" -> int8 = args[i + 1].equals("int8");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -63,9 +67,10 @@ public final class ModelBench {
                 ModelConfig c = Presets.of("small")
                         .architecture(ModelConfig.parseEnum(ModelConfig.Architecture.class, "arch", arch))
                         .attention(ModelOptions.parseSpecs(spec)).build();
-                try (Model model = Models.newModel(c, Device.cpu())) {
+                try (Model model = Models.newModel(c, Device.cpu()); Int8Weights copies = new Int8Weights()) {
                     Seq2SeqModel block = Models.block(model);
                     double trainMs = train ? trainStep(block, steps, warmup) : Double.NaN;
+                    block.decodeInInt8(int8 ? copies : null);
                     double[] d1 = decodeStep(block, 1, decodeWarmup);
                     double[] d32 = decodeStep(block, largeBatch, decodeWarmup);
                     System.out.printf("%-7s %-12s %10d %14.1f %13.2f %14.2f %12.0f%n", arch, spec,
