@@ -4,7 +4,8 @@
 # the bundled test set with every output forced to exactly LEN tokens (--min-len = --max-len-b = LEN), for
 # greedy and beam 5, batch 1 and 64. Prints a Markdown table. Needs the built jars.
 #
-#   recipes/bench/decode-speed.sh        (WORK [/tmp/decode-speed], LEN [30], N1 [32], N64 [256], THREADS [2])
+#   recipes/bench/decode-speed.sh        (WORK [/tmp/decode-speed], LEN [30], N1 [32], N64 [256], THREADS [2],
+#                                         OPTS: more nmt-translate options, e.g. "--precision int8")
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${WORK:-/tmp/decode-speed}
@@ -12,6 +13,7 @@ LEN=${LEN:-30}
 N1=${N1:-32}
 N64=${N64:-256}
 THREADS=${THREADS:-2}
+OPTS=${OPTS:-}
 data=$root/data/tatoeba-eng-deu
 mkdir -p "$WORK"
 gzip -dc "$data/test.en.gz" | awk -v n="$N64" 'NR <= n' > "$WORK/in64.en"
@@ -32,8 +34,9 @@ for model in "encdec mha" "encdec gqa:2" "encdec tpa:6/2/2" "lwc mha" "lwc gqa:2
     for batch in 1 64; do
       n=$([ "$batch" = 1 ] && echo "$N1" || echo "$N64")
       start=$(date +%s.%N)
+      # shellcheck disable=SC2086 # OPTS is meant to split into words
       "$root/bin/nmt-translate" -m "$dir/checkpoint_last" -i "$WORK/in$batch.en" -o "$WORK/out" -q \
-        --beam "$beam" --batch-size "$batch" --min-len "$LEN" --max-len-a 0 --max-len-b "$LEN" --threads "$THREADS" 2>/dev/null
+        --beam "$beam" --batch-size "$batch" --min-len "$LEN" --max-len-a 0 --max-len-b "$LEN" --threads "$THREADS" $OPTS 2>/dev/null
       end=$(date +%s.%N)
       row="$row $(python3 -c "print(f'{$n/($end-$start):.1f}')") |"
     done
