@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +91,41 @@ class Int8LinearTest {
                 }
             }
             assertTrue(worst > 0.01, "the products look unquantized (largest error " + worst + " of its bound)");
+        }
+    }
+
+    @Test
+    void threadsSharingOnePackedWeightGetTheSingleThreadResult() throws Exception {
+        Random random = new Random(9);
+        int rows = 40;
+        float[] x = inputs(random, rows);
+        try (NDManager m = NDManager.newBaseManager();
+             Int8Linear.PackedWeight packed = Int8Linear.pack(m.create(normal(random, OUT * IN, 0.2), new Shape(OUT, IN)))) {
+            NDArray bias = m.create(normal(random, OUT, 1));
+            float[] expected;
+            try (Engines.GradientsOff off = Engines.gradientsOff()) {
+                expected = Int8Linear.apply(m.create(x, new Shape(rows, IN)), packed, bias).toFloatArray();
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<float[]>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    results.add(pool.submit(() -> {
+                        try (NDManager own = NDManager.newBaseManager(); Engines.GradientsOff off = Engines.gradientsOff()) {
+                            float[] last = null;
+                            for (int i = 0; i < 25; i++) {
+                                last = Int8Linear.apply(own.create(x, new Shape(rows, IN)), packed, bias).toFloatArray();
+                            }
+                            return last;
+                        }
+                    }));
+                }
+                for (Future<float[]> f : results) {
+                    assertArrayEquals(expected, f.get());
+                }
+            } finally {
+                pool.shutdown();
+            }
         }
     }
 
