@@ -130,6 +130,22 @@ class SparkTranslateCommandTest {
     }
 
     @Test
+    void int8GivesNmtTranslatesInt8OutputWhateverThePartitions() throws IOException {
+        Path all = dir.resolve("all.txt");
+        Files.write(all, sources, StandardCharsets.UTF_8);
+        Path local = dir.resolve("local.txt");
+        List<String> args = new ArrayList<>(List.of("-m", model.toString(), "-i", all.toString(), "-o",
+                local.toString(), "-q", "--precision", "int8"));
+        args.addAll(List.of(DECODING));
+        CommandRun translate = CommandRun.of(new TranslateCommand(), args.toArray(String[]::new));
+        assertEquals(0, translate.status(), translate.err());
+        Path out = dir.resolve("out");
+        CommandRun r = spark("local[2]", inputDir, out, "--precision", "int8");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(Files.readAllLines(local, StandardCharsets.UTF_8), parts(out));
+    }
+
+    @Test
     void aTaskThatFailsOnceIsRetriedAndTheOutputIsTheSame() throws IOException {
         Path out = dir.resolve("out");
         // local[2,2]: two threads, each task tried up to twice; partition 1 fails half-way through its first try
