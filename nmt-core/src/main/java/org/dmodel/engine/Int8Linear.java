@@ -1,6 +1,7 @@
 package org.dmodel.engine;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -48,10 +49,17 @@ public final class Int8Linear {
         }
     }
 
-    /** Quantizes and packs a float32 CPU weight (out, in); the weight itself is not changed. */
+    /**
+     * Quantizes and packs a float32 CPU weight (out, in); the weight itself is not changed.
+     *
+     * @throws IllegalStateException when this CPU has no quantized kernels (fbgemm needs AVX2 on x86)
+     */
     public static PackedWeight pack(NDArray weight) {
         try (IValue w = IValue.from(cpuArray(weight, "weight"))) {
             return new PackedWeight(run("pack", w));
+        } catch (EngineException e) {
+            throw new IllegalStateException("int8 decoding needs libtorch's quantized kernels (fbgemm: x86 with AVX2;"
+                    + " QNNPACK: ARM), which refused here: " + e.getMessage() + ". Use --precision float32.", e);
         }
     }
 
