@@ -32,8 +32,13 @@ class Int8DecodingTest {
      */
     private static final double TOLERANCE = 0.04;
 
+    /** The shortlist test's three models, plus LWC MHA with the position-gated output projection. */
     static List<ModelConfig> models() {
-        return ShortlistDecodingTest.models().stream().map(a -> (ModelConfig) a.get()[0]).toList();
+        List<ModelConfig> models = new java.util.ArrayList<>(
+                ShortlistDecodingTest.models().stream().map(a -> (ModelConfig) a.get()[0]).toList());
+        models.add(TestModels.config(ModelConfig.Architecture.LWC, "mha").toBuilder()
+                .outputProjection(ModelConfig.OutputProjection.PG_OP).build());
+        return models;
     }
 
     @ParameterizedTest
