@@ -74,7 +74,7 @@ public final class TorchArrays {
     /**
      * The rows of x (along its first axis) at {@code index} (1-D int32 or int64), in the manager of {@code index}:
      * libtorch's {@code index_select}, here as {@code torch::embedding} over x viewed as (rows, rest). For a beam's
-     * decoding cache 2.7–3.5× as fast as advanced indexing ({@code x.get(new NDIndex("{}", index))}), which DJL
+     * decoding cache 1.5–3.5× as fast as advanced indexing ({@code x.get(new NDIndex("{}", index))}), which DJL
      * uses for an index array (BENCHMARKS.md "Int8 decoding").
      */
     public static NDArray rows(NDArray x, NDArray index) {

@@ -2,7 +2,6 @@ package org.dmodel.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -174,7 +173,7 @@ final class Embeddings extends ModelPart implements UnitNormWeights {
             return new OutputRows(weight, int8, null);
         }
         try (NDArray all = logitScale.value(ps, ids, false)) { // (V), in the ids' manager
-            return new OutputRows(weight, int8, all.get(new NDIndex("{}", ids.toType(DataType.INT64, false)))); // (V')
+            return new OutputRows(weight, int8, TorchArrays.rows(all, ids)); // (V')
         }
     }
 
