@@ -10,7 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>dmodel never downloads native code: libtorch must come from the {@code pytorch-native-*} jar on the
  * classpath, so offline mode is always on. A missing native library becomes an {@link EngineUnavailableException}
- * whose message names the Maven profile that brings it. Thread-safe (the engine is a process-wide singleton).
+ * whose message names the Maven profile that brings it. Starting the engine also sets how the C allocator reuses
+ * freed tensor memory ({@link NativeMemory}). Thread-safe (the engine is a process-wide singleton).
  */
 public final class Engines {
     /** The DJL engine name of PyTorch. */
@@ -28,7 +29,9 @@ public final class Engines {
     public static Engine pytorch() {
         System.setProperty("ai.djl.offline", "true");
         try {
-            return Engine.getEngine(PYTORCH);
+            Engine engine = Engine.getEngine(PYTORCH);
+            Allocator.configured(); // once per process
+            return engine;
         } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
             throw new EngineUnavailableException(
                     "The PyTorch engine could not start: " + e.getMessage() + "\n"
@@ -37,6 +40,15 @@ public final class Engines {
                             + " picks the CPU jar for linux-x86_64, osx-aarch64 or win-x86_64 automatically;"
                             + " add `-Pcuda` for the CUDA 12.4 jar (linux-x86_64).",
                     e);
+        }
+    }
+
+    /** {@link NativeMemory#retainFreedBlocks} when the engine first starts. */
+    private static final class Allocator {
+        private static final boolean RETAINING = NativeMemory.retainFreedBlocks();
+
+        static boolean configured() {
+            return RETAINING;
         }
     }
 
