@@ -25,13 +25,13 @@ public final class Engines {
      * Returns the PyTorch engine, starting it offline on first use.
      *
      * @throws EngineUnavailableException when libtorch is not on the classpath or cannot be loaded
+     * @throws IllegalArgumentException when {@value NativeMemory#PROPERTY} has a value other than retain or system
      */
     public static Engine pytorch() {
         System.setProperty("ai.djl.offline", "true");
+        Engine engine;
         try {
-            Engine engine = Engine.getEngine(PYTORCH);
-            Allocator.configured(); // once per process
-            return engine;
+            engine = Engine.getEngine(PYTORCH);
         } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
             throw new EngineUnavailableException(
                     "The PyTorch engine could not start: " + e.getMessage() + "\n"
@@ -41,15 +41,8 @@ public final class Engines {
                             + " add `-Pcuda` for the CUDA 12.4 jar (linux-x86_64).",
                     e);
         }
-    }
-
-    /** {@link NativeMemory#retainFreedBlocks} when the engine first starts. */
-    private static final class Allocator {
-        private static final boolean RETAINING = NativeMemory.retainFreedBlocks();
-
-        static boolean configured() {
-            return RETAINING;
-        }
+        NativeMemory.configureOnce();
+        return engine;
     }
 
     /**
